@@ -1,0 +1,8 @@
+"""Test settings: the same database and broker switches as local, fast password hashing."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from placements.views import health
+from reporting.views import home
+
+admin.site.site_header = "SEN placements administration"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("health/", health, name="health"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("placements.urls")),
+    path("dps/", include("dps.urls")),
+    path("panel/", include("panel.urls")),
+    path("dashboards/", include("reporting.urls")),
+]

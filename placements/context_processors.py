@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from .roles import role_of
+
+
+def service(request) -> dict:
+    """The council's name and the signed-in user's role, for the header and navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "user_role": role_of(user) if user is not None else None,
+    }

@@ -1,0 +1,369 @@
+"""Children, EHCPs, providers, placements and reference data (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from . import rules
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class NeedType(models.Model):
+    """A DfE SEN2 need code (reference data, seeded by a migration)."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    label = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    OTHER = "X", "Other or not known"
+
+
+class Child(models.Model):
+    """A child or young person (CYP). Personal data: casework roles only (DESIGN.md §6)."""
+
+    child_ref = models.CharField("child reference", max_length=32, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    home_postcode = models.CharField(max_length=10, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
+    district = models.CharField(max_length=60, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "child_ref"]
+        verbose_name_plural = "children"
+        permissions = [
+            ("view_casework", "Can see children's personal data and casework"),
+            ("import_data", "Can import and export the council's data"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.child_ref})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class EHCP(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ASSESSING = "assessing", "Assessing"
+        ISSUED = "issued", "Issued"
+        CEASED = "ceased", "Ceased"
+        NOT_ISSUED = "not_issued", "Not issued"
+
+    class AssessmentDecision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ASSESS = "assess", "Agreed to assess"
+        REFUSED = "refused", "Refused to assess"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="ehcps")
+    request_date = models.DateField(null=True, blank=True)
+    assessment_decision = models.CharField(
+        max_length=10, choices=AssessmentDecision.choices, default=AssessmentDecision.PENDING
+    )
+    assessment_decision_date = models.DateField(null=True, blank=True)
+    issue_date = models.DateField(null=True, blank=True, db_index=True)
+    ceased_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    primary_need = models.ForeignKey(
+        NeedType, on_delete=models.PROTECT, related_name="primary_ehcps", null=True, blank=True
+    )
+    secondary_need = models.ForeignKey(
+        NeedType, on_delete=models.PROTECT, related_name="secondary_ehcps", null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "EHCP"
+        ordering = ["child", "-request_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issue_date__isnull=True)
+                | Q(request_date__isnull=True)
+                | Q(issue_date__gte=F("request_date")),
+                name="ehcp_issue_after_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(ceased_date__isnull=True)
+                | Q(issue_date__isnull=True)
+                | Q(ceased_date__gte=F("issue_date")),
+                name="ehcp_ceased_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"EHCP for {self.child.child_ref}"
+
+    @property
+    def weeks_to_issue(self) -> int | None:
+        if self.request_date and self.issue_date:
+            return (self.issue_date - self.request_date).days // 7
+        return None
+
+    @property
+    def issued_within_20_weeks(self) -> bool | None:
+        if self.request_date and self.issue_date:
+            return (self.issue_date - self.request_date).days <= 140
+        return None
+
+
+class Provider(models.Model):
+    """A school or college, keyed by its DfE URN (the GIAS extract's fields)."""
+
+    class SexOfEntry(models.TextChoices):
+        MIXED = "mixed", "Mixed"
+        BOYS = "boys", "Boys"
+        GIRLS = "girls", "Girls"
+
+    class Boarding(models.TextChoices):
+        NONE = "none", "No boarders"
+        SOME = "some", "Boarding school"
+        NOT_KNOWN = "unknown", "Not known"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        PROPOSED = "proposed", "Proposed to open"
+
+    class OfstedGrade(models.IntegerChoices):
+        OUTSTANDING = 1, "Outstanding"
+        GOOD = 2, "Good"
+        REQUIRES_IMPROVEMENT = 3, "Requires improvement"
+        INADEQUATE = 4, "Inadequate"
+
+    urn = models.PositiveIntegerField("URN", unique=True)
+    name = models.CharField(max_length=200, db_index=True)
+    establishment_type = models.CharField(max_length=100)
+    setting_group = models.CharField(
+        max_length=12, choices=rules.SETTING_GROUP_CHOICES, db_index=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    phase = models.CharField(max_length=60, blank=True)
+    low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex_of_entry = models.CharField(
+        max_length=6, choices=SexOfEntry.choices, default=SexOfEntry.MIXED
+    )
+    boarding = models.CharField(max_length=8, choices=Boarding.choices, default=Boarding.NONE)
+    need_types = models.ManyToManyField(NeedType, blank=True, related_name="providers")
+    other_sen_provision = models.CharField(
+        max_length=300, blank=True, help_text="SEN provision labels not in the SEN2 list"
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
+    ofsted_grade = models.PositiveSmallIntegerField(
+        choices=OfstedGrade.choices, null=True, blank=True
+    )
+    ofsted_rating = models.CharField(max_length=60, blank=True)
+    ofsted_date = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
+    local_authority = models.CharField(max_length=80, blank=True)
+    resourced_provision_type = models.CharField(max_length=80, blank=True)
+    resourced_provision_capacity = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[need_types])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low_age__isnull=True)
+                | Q(high_age__isnull=True)
+                | Q(high_age__gte=F("low_age")),
+                name="provider_age_range_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def is_inmss(self) -> bool:
+        return self.setting_group == rules.INMSS
+
+    @property
+    def vacancies(self) -> int | None:
+        if self.capacity is None or self.number_of_pupils is None:
+            return None
+        return max(self.capacity - self.number_of_pupils, 0)
+
+
+class AttendancePattern(models.TextChoices):
+    DAY = "day", "Day"
+    WEEKLY = "weekly", "Weekly boarding"
+    FIFTY_TWO_WEEK = "52_week", "52-week residential"
+
+
+class Placement(models.Model):
+    """A child at a provider from a start date to an end date (open = current)."""
+
+    class Reason(models.TextChoices):
+        PARENTAL_REQUEST = "parental_request", "Parental request"
+        TRIBUNAL_ORDER = "tribunal_order", "Tribunal order"
+        NO_LOCAL_PROVISION = "no_local_provision", "No suitable local provision"
+        NEEDS_TOO_COMPLEX = "needs_too_complex", "Needs too complex for local provision"
+        NO_CAPACITY = "no_capacity", "No capacity in local special schools"
+        CONTINUATION = "continuation", "Continuation of an existing placement"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
+    setting_type = models.CharField(
+        max_length=12,
+        choices=rules.SETTING_GROUP_CHOICES,
+        blank=True,
+        help_text="Overrides the provider's setting group, e.g. srp for a resourced provision",
+    )
+    start_date = models.DateField(db_index=True)
+    end_date = models.DateField(null=True, blank=True, db_index=True)
+    attendance_pattern = models.CharField(
+        max_length=8, choices=AttendancePattern.choices, default=AttendancePattern.DAY
+    )
+    annual_cost = models.DecimalField(
+        "base annual fee", validators=[MinValueValidator(Decimal(0))], **MONEY
+    )
+    additional_cost = models.DecimalField(
+        "additional funding",
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        **MONEY,
+    )
+    education_share = models.DecimalField(
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **PERCENT,
+    )
+    health_share = models.DecimalField(
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **PERCENT,
+    )
+    social_care_share = models.DecimalField(
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **PERCENT,
+    )
+    reason = models.CharField(max_length=24, choices=Reason.choices, blank=True)
+    dual_registered = models.BooleanField(
+        default=False, help_text="Allowed to overlap another placement of the same child"
+    )
+    withdrawn = models.BooleanField(
+        default=False, help_text="Entered in error: kept for history, left out of every figure"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="placement_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cost__gte=0) & Q(additional_cost__gte=0),
+                name="placement_costs_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(education_share__gte=0, health_share__gte=0, social_care_share__gte=0),
+                name="placement_shares_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True, dual_registered=False, withdrawn=False),
+                name="one_open_placement_per_child",
+                violation_error_message="This child already has an open placement.",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "provider", "start_date"], name="placement_natural_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_ref} at {self.provider.name} from {self.start_date}"
+
+    @property
+    def total_annual_cost(self) -> Decimal:
+        return rules.placement_cost(self.annual_cost, self.additional_cost)
+
+    @property
+    def setting_group(self) -> str:
+        return self.setting_type or self.provider.setting_group
+
+    def is_active_on(self, day) -> bool:
+        return not self.withdrawn and rules.is_active(self.start_date, self.end_date, day)
+
+
+class Job(models.Model):
+    """A long piece of work a user started (an import, a recompute), with progress for the page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -1,0 +1,333 @@
+"""The figure rules of DESIGN.md §3, implemented once.
+
+Every report, service and import uses these functions; nothing else computes financial years,
+academic years, NCY, cost in a period, activity on a date or setting groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+PENNY = Decimal("0.01")
+
+# --- Years ------------------------------------------------------------------
+
+
+def financial_year_of(day: dt.date) -> int:
+    """The FY containing `day`, named by the year it starts in (FY 2024 = 1 Apr 2024 – 31 Mar 2025)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
+    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
+
+
+def financial_year_label(fy: int) -> str:
+    """`2025` → `2025-26`, the form councils write on budgets."""
+    return f"{fy}-{(fy + 1) % 100:02d}"
+
+
+def parse_financial_year(text: str) -> int:
+    """Accepts `2025-26`, `2025/26`, `2025-2026` or `2025`; returns the starting year."""
+    match = re.fullmatch(r"\s*(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?\s*", str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a financial year such as 2025-26")
+    start = int(match.group(1))
+    if match.group(2):
+        end = int(match.group(2))
+        if end % 100 != (start + 1) % 100:
+            raise ValueError(f"'{text}' is not a financial year such as 2025-26")
+    return start
+
+
+def days_in_financial_year(fy: int) -> int:
+    start, end = financial_year_bounds(fy)
+    return (end - start).days + 1
+
+
+def academic_year_of(day: dt.date) -> int:
+    """The AY containing `day`, named by the year it starts in (AY 2024 = 1 Sep 2024 – 31 Aug 2025)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_bounds(ay: int) -> tuple[dt.date, dt.date]:
+    return dt.date(ay, 9, 1), dt.date(ay + 1, 8, 31)
+
+
+def academic_year_label(ay: int) -> str:
+    return f"{ay}/{(ay + 1) % 100:02d}"
+
+
+# --- Age and national curriculum year ----------------------------------------
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (1 if before_birthday else 0)
+
+
+def ncy(date_of_birth: dt.date, academic_year: int) -> int:
+    """National curriculum year in an AY: age on the 31 August before it starts, minus 4."""
+    return age_on(date_of_birth, dt.date(academic_year, 8, 31)) - 4
+
+
+def ncy_label(year: int) -> str:
+    if year == 0:
+        return "Reception"
+    if year < 0:
+        return f"Early years ({year})"
+    return f"Year {year}"
+
+
+# --- Activity and overlap ---------------------------------------------------
+
+
+def is_active(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
+    """Active on a date: start ≤ date and (no end or end ≥ date). A record with no start is never active."""
+    return start is not None and start <= on and (end is None or end >= on)
+
+
+def periods_overlap(
+    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None
+) -> bool:
+    """Two periods overlap when they share a day (ends inclusive; None means open)."""
+    a_end_ord = a_end or dt.date.max
+    b_end_ord = b_end or dt.date.max
+    return a_start <= b_end_ord and b_start <= a_end_ord
+
+
+# --- Cost -------------------------------------------------------------------
+
+
+def placement_cost(annual_cost: Decimal, additional_cost: Decimal | None) -> Decimal:
+    """Cost of a placement is always base fee + additional funding."""
+    return Decimal(annual_cost) + Decimal(additional_cost or 0)
+
+
+def _financial_year_slices(start: dt.date, end: dt.date):
+    """Split an inclusive date range into (slice_start, slice_end, fy) pieces, one per FY."""
+    fy = financial_year_of(start)
+    while True:
+        fy_start, fy_end = financial_year_bounds(fy)
+        slice_start = max(start, fy_start)
+        slice_end = min(end, fy_end)
+        if slice_start > end:
+            return
+        yield slice_start, slice_end, fy
+        fy += 1
+
+
+def cost_in_period(
+    cost: Decimal,
+    placement_start: dt.date,
+    placement_end: dt.date | None,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> Decimal:
+    """Cost × days of the placement inside the period ÷ days in that FY, summed FY by FY.
+
+    An open placement runs to the end of the period. Unrounded: money is rounded once, at output.
+    """
+    if period_end < period_start:
+        raise ValueError("The period ends before it starts")
+    start = max(placement_start, period_start)
+    end = min(placement_end or period_end, period_end)
+    if end < start:
+        return Decimal(0)
+    total = Decimal(0)
+    for slice_start, slice_end, fy in _financial_year_slices(start, end):
+        days = (slice_end - slice_start).days + 1
+        total += Decimal(cost) * days / days_in_financial_year(fy)
+    return total
+
+
+def cost_in_period_frame(
+    frame: pd.DataFrame,
+    period_start: dt.date,
+    period_end: dt.date,
+    *,
+    cost: str = "cost",
+    start: str = "start_date",
+    end: str = "end_date",
+) -> pd.Series:
+    """The same rule as `cost_in_period`, vectorised over a frame of placements (float pounds)."""
+    if period_end < period_start:
+        raise ValueError("The period ends before it starts")
+    starts = pd.to_datetime(frame[start]).dt.normalize()
+    ends = pd.to_datetime(frame[end]).dt.normalize().fillna(pd.Timestamp(period_end))
+    costs = frame[cost].astype(float)
+    total = pd.Series(0.0, index=frame.index)
+    for slice_start, slice_end, fy in _financial_year_slices(period_start, period_end):
+        lo = starts.clip(lower=pd.Timestamp(slice_start))
+        hi = ends.clip(upper=pd.Timestamp(slice_end))
+        days = ((hi - lo).dt.days + 1).clip(lower=0)
+        total = total + costs * days / days_in_financial_year(fy)
+    return total
+
+
+def active_mask(
+    frame: pd.DataFrame, on: dt.date, *, start: str = "start_date", end: str = "end_date"
+) -> pd.Series:
+    """`is_active` vectorised over a frame."""
+    on_ts = pd.Timestamp(on)
+    starts = pd.to_datetime(frame[start])
+    ends = pd.to_datetime(frame[end])
+    return (starts <= on_ts) & (ends.isna() | (ends >= on_ts))
+
+
+def ncy_frame(dates_of_birth: pd.Series, academic_year: int) -> pd.Series:
+    """`ncy` vectorised over a series of dates of birth."""
+    dob = pd.to_datetime(dates_of_birth)
+    cutoff = dt.date(academic_year, 8, 31)
+    before = (dob.dt.month > cutoff.month) | (
+        (dob.dt.month == cutoff.month) & (dob.dt.day > cutoff.day)
+    )
+    return (cutoff.year - dob.dt.year - np.where(before, 1, 0) - 4).astype("Int64")
+
+
+def round_money(value: Decimal | float | int) -> Decimal:
+    """Round half-up to pence: done once, at output."""
+    return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- Choice values ------------------------------------------------------------
+
+
+def normalise_choice(text: str) -> str:
+    """Choice values match case-insensitively, with spaces, hyphens and underscores alike."""
+    return re.sub(r"[\s_\-]+", "_", str(text).strip().lower())
+
+
+def match_choice(text: str, choices) -> str | None:
+    """Find the value of a Django `choices` list that `text` names (by value or by label)."""
+    wanted = normalise_choice(text)
+    for value, label in choices:
+        if wanted in (normalise_choice(value), normalise_choice(label)):
+            return value
+    return None
+
+
+# --- Setting groups ---------------------------------------------------------
+
+INMSS = "inmss"
+SPECIAL = "special"
+SRP = "srp"
+MAINSTREAM = "mainstream"
+POST16 = "post16"
+AP = "ap"
+INDEPENDENT = "independent"
+OTHER = "other"
+
+SETTING_GROUP_CHOICES = [
+    (INMSS, "Independent or non-maintained special"),
+    (SPECIAL, "Maintained or academy special"),
+    (SRP, "Resourced provision (SRP) or SEN unit"),
+    (MAINSTREAM, "Mainstream"),
+    (POST16, "Further education and post-16"),
+    (AP, "Alternative provision"),
+    (INDEPENDENT, "Independent mainstream"),
+    (OTHER, "Other"),
+]
+SETTING_GROUPS = [value for value, _ in SETTING_GROUP_CHOICES]
+
+
+def _type_key(name: str) -> str:
+    key = normalise_choice(name).replace("16_to_19", "16_19")
+    return key
+
+
+_ESTABLISHMENT_TYPE_GROUPS = {
+    _type_key(name): group
+    for group, names in {
+        INMSS: ["Other independent special school", "Non-maintained special school"],
+        SPECIAL: [
+            "Community special school",
+            "Foundation special school",
+            "Academy special converter",
+            "Academy special sponsor led",
+            "Free schools special",
+        ],
+        POST16: [
+            "Further education",
+            "Sixth form centres",
+            "Academy 16-19 converter",
+            "Academy 16-19 sponsor led",
+            "Academy 16 to 19 sponsor led",
+            "Free schools 16 to 19",
+            "Special post 16 institution",
+        ],
+        AP: [
+            "Pupil referral unit",
+            "Academy alternative provision converter",
+            "Academy alternative provision sponsor led",
+            "Free schools alternative provision",
+        ],
+        INDEPENDENT: ["Other independent school"],
+        MAINSTREAM: [
+            "Community school",
+            "Voluntary aided school",
+            "Voluntary controlled school",
+            "Foundation school",
+            "Academy converter",
+            "Academy sponsor led",
+            "Free schools",
+            "University technical college",
+            "Studio schools",
+            "City technology college",
+            "Local authority nursery school",
+        ],
+    }.items()
+    for name in names
+}
+
+
+def setting_group_for_establishment_type(establishment_type: str | None) -> str:
+    """Map a GIAS `TypeOfEstablishment (name)` to a setting group (the imports issue's table)."""
+    if not establishment_type:
+        return OTHER
+    return _ESTABLISHMENT_TYPE_GROUPS.get(_type_key(establishment_type), OTHER)
+
+
+# --- Need types ---------------------------------------------------------------
+
+NEED_TYPES = [
+    ("SPLD", "SpLD - Specific Learning Difficulty"),
+    ("MLD", "MLD - Moderate Learning Difficulty"),
+    ("SLD", "SLD - Severe Learning Difficulty"),
+    ("PMLD", "PMLD - Profound and Multiple Learning Difficulty"),
+    ("SEMH", "SEMH - Social, Emotional and Mental Health"),
+    ("SLCN", "SLCN - Speech, language and Communication"),
+    ("HI", "HI - Hearing Impairment"),
+    ("VI", "VI - Visual Impairment"),
+    ("MSI", "MSI - Multi-Sensory Impairment"),
+    ("PD", "PD - Physical Disability"),
+    ("ASD", "ASD - Autistic Spectrum Disorder"),
+    ("DS", "DS - Down Syndrome"),
+    ("OTH", "OTH - Other Difficulty/Disability"),
+]
+NEED_CODES = [code for code, _ in NEED_TYPES]
+_NEED_ALIASES = {"SPLD": "SPLD", "SpLD": "SPLD", "OTHER": "OTH"}
+
+
+def parse_need_code(text: str | None) -> str | None:
+    """`ASD`, `asd` or GIAS's `ASD - Autistic Spectrum Disorder` → `ASD`; None when unknown."""
+    if text is None:
+        return None
+    head = str(text).strip().split(" - ", 1)[0].strip().upper()
+    head = _NEED_ALIASES.get(head, head)
+    if head in NEED_CODES:
+        return head
+    wanted = str(text).strip().lower()
+    for code, label in NEED_TYPES:
+        if wanted == label.lower() or wanted == label.split(" - ", 1)[1].lower():
+            return code
+    return None

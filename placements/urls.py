@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "placements"
+
+urlpatterns = [
+    path("children/", views.child_list, name="child_list"),
+    path("children/<str:child_ref>/", views.child_detail, name="child_detail"),
+    path("providers/", views.provider_list, name="provider_list"),
+    path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
+    path("placements/", views.placement_list, name="placement_list"),
+]

@@ -1,0 +1,48 @@
+"""Budgets and stored dashboard results (DESIGN.md §4, Reporting)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from placements.models import MONEY
+
+
+class BudgetLine(models.Model):
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the FY starts in")
+    line = models.CharField(max_length=120)
+    amount = models.DecimalField(validators=[MinValueValidator(Decimal(0))], **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "line"], name="budget_line_unique")
+        ]
+        permissions = [("view_dashboards", "Can read dashboards and aggregate figures")]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.financial_year}"
+
+
+class DashboardSnapshot(models.Model):
+    """One dashboard's computed figures for an as-of date, written whole in one transaction."""
+
+    dashboard = models.CharField(max_length=40)
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["dashboard", "-as_of"]
+        get_latest_by = "computed_at"
+        constraints = [
+            models.UniqueConstraint(fields=["dashboard", "as_of"], name="snapshot_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dashboard} as of {self.as_of}"
