@@ -8,6 +8,8 @@ class PlacementsConfig(AppConfig):
     name = "placements"
 
     def ready(self) -> None:
+        from .registry import autodiscover
         from .roles import roles_ensure_after_migrate
 
         post_migrate.connect(roles_ensure_after_migrate, sender=self)
+        autodiscover()

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from . import roles, rules, selectors
+from .forms import ChildSearchForm, PlacementRegisterForm, ProviderSearchForm
+from .models import Child, Provider
+
+PAGE_SIZE = 50
 
 
 @login_not_required
@@ -11,8 +20,104 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def child_list(request):
-    raise NotImplementedError
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-child_detail = provider_list = provider_detail = placement_list = child_list
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def child_list(request: HttpRequest) -> HttpResponse:
+    form = ChildSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = _page(request, selectors.child_search(query=query))
+    template = (
+        "placements/child_list.html#results" if request.htmx else "placements/child_list.html"
+    )
+    return render(request, template, {"form": form, "page": page, "nav_section": "children"})
+
+
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def child_detail(request: HttpRequest, child_ref: str) -> HttpResponse:
+    try:
+        child = selectors.child_detail(child_ref=child_ref)
+    except Child.DoesNotExist as error:
+        raise Http404("No child with that reference") from error
+    today = timezone.localdate()
+    ehcp = selectors.current_ehcp(child)
+    academic_year = rules.academic_year_of(today)
+    return render(
+        request,
+        "placements/child_detail.html",
+        {
+            "child": child,
+            "ehcp": ehcp,
+            "age": rules.age_on(child.date_of_birth, today),
+            "ncy": rules.ncy(child.date_of_birth, academic_year),
+            "today": today,
+            "nav_section": "children",
+        },
+    )
+
+
+@require_GET
+@permission_required("placements.view_provider", raise_exception=True)
+def provider_list(request: HttpRequest) -> HttpResponse:
+    form = ProviderSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    providers = selectors.provider_search(
+        query=filters.get("q", ""),
+        setting_group=filters.get("group", ""),
+        need=filters.get("need", ""),
+    )
+    page = _page(request, providers)
+    template = (
+        "placements/provider_list.html#results" if request.htmx else "placements/provider_list.html"
+    )
+    return render(request, template, {"form": form, "page": page, "nav_section": "providers"})
+
+
+@require_GET
+@permission_required("placements.view_provider", raise_exception=True)
+def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        provider = selectors.provider_detail(urn=urn, on=today)
+    except Provider.DoesNotExist as error:
+        raise Http404("No provider with that URN") from error
+    casework = request.user.has_perm(roles.CASEWORK)
+    current = (
+        list(selectors.placement_register(on=today, provider_urn=urn)[:200]) if casework else []
+    )
+    return render(
+        request,
+        "placements/provider_detail.html",
+        {
+            "provider": provider,
+            "current_placements": current,
+            "casework": casework,
+            "active_count": provider.active_placements,
+            "active_count_shown": (
+                rules.SUPPRESSED
+                if not casework and rules.is_small_number(provider.active_placements)
+                else provider.active_placements
+            ),
+            "nav_section": "providers",
+        },
+    )
+
+
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def placement_list(request: HttpRequest) -> HttpResponse:
+    form = PlacementRegisterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    placements = selectors.placement_register(
+        on=filters.get("active_on"), group=filters.get("group", "")
+    )
+    page = _page(request, placements)
+    return render(
+        request,
+        "placements/placement_list.html",
+        {"form": form, "page": page, "nav_section": "placements"},
+    )

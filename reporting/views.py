@@ -1,7 +1,30 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from dps import selectors as dps_selectors
+from panel import selectors as panel_selectors
+from placements import roles
+
+from . import selectors
 
 
-def home(request):
-    return HttpResponse("home")
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What is waiting for this user: the next panel, consultations due, the latest figures."""
+    user = request.user
+    today = timezone.localdate()
+    context: dict = {"nav_section": "home", "today": today}
+    if user.has_perm("panel.view_meeting"):
+        context["upcoming_meetings"] = list(panel_selectors.meetings_upcoming(today=today)[:3])
+    if user.has_perm(roles.CASEWORK):
+        overdue = dps_selectors.consultations_overdue(today=today)
+        context["overdue_count"] = overdue.count()
+        context["overdue"] = list(overdue[:10])
+        context["due_soon"] = list(dps_selectors.consultations_due_soon(today=today)[:10])
+    if user.has_perm(roles.VIEW_DASHBOARDS):
+        context["headline"] = selectors.snapshot_latest("headline")
+    return render(request, "reporting/home.html", context)

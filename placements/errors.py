@@ -1,0 +1,44 @@
+"""The one domain error type every service raises; views turn it into GOV.UK form errors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(Exception):
+    """A rule was broken. `errors` maps a field name (or `None` for the whole form) to messages."""
+
+    def __init__(self, message: str | dict[str | None, list[str] | str]):
+        if isinstance(message, dict):
+            self.errors = {
+                field: [msgs] if isinstance(msgs, str) else list(msgs)
+                for field, msgs in message.items()
+            }
+        else:
+            self.errors = {None: [message]}
+        super().__init__(self.messages)
+
+    @property
+    def messages(self) -> list[str]:
+        return [msg for msgs in self.errors.values() for msg in msgs]
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError) -> DomainError:
+        if hasattr(error, "error_dict"):
+            return cls(
+                {
+                    (None if field == "__all__" else field): [str(m) for e in errs for m in e]
+                    for field, errs in error.error_dict.items()
+                }
+            )
+        return cls({None: [str(m) for m in error.messages]})
+
+    def add_to_form(self, form) -> None:
+        for field, messages in self.errors.items():
+            target = field if field in getattr(form, "fields", {}) else None
+            for message in messages:
+                form.add_error(target, message)
+
+
+class StaleEditError(DomainError):
+    """Someone else saved the record after this form was opened."""

@@ -1,0 +1,110 @@
+"""Reads for children, providers and placements: each page's queryset, decided in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from .models import EHCP, Child, Placement, Provider
+
+
+def placements_with_setting_group() -> QuerySet[Placement]:
+    """Placements (not withdrawn), annotated with `group`: own setting type, else the provider's."""
+    return Placement.objects.filter(withdrawn=False).annotate(
+        group=Coalesce(NullIf("setting_type", Value("")), "provider__setting_group")
+    )
+
+
+def active_placements(on: dt.date) -> QuerySet[Placement]:
+    return placements_with_setting_group().filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+    )
+
+
+def active_ehcps(on: dt.date) -> QuerySet[EHCP]:
+    return EHCP.objects.filter(issue_date__lte=on).filter(
+        Q(ceased_date__isnull=True) | Q(ceased_date__gte=on)
+    )
+
+
+def child_search(*, query: str = "") -> QuerySet[Child]:
+    children = Child.objects.all()
+    if query:
+        terms = query.split()
+        for term in terms:
+            children = children.filter(
+                Q(child_ref__icontains=term)
+                | Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+            )
+    return children.order_by("last_name", "first_name", "child_ref")
+
+
+def child_detail(*, child_ref: str) -> Child:
+    return Child.objects.prefetch_related(
+        Prefetch(
+            "ehcps",
+            queryset=EHCP.objects.select_related("primary_need", "secondary_need").order_by(
+                "-request_date"
+            ),
+        ),
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.select_related("provider").order_by("-start_date"),
+        ),
+    ).get(child_ref=child_ref)
+
+
+def current_ehcp(child: Child) -> EHCP | None:
+    """The child's latest EHCP (uses the prefetched list when there is one)."""
+    ehcps = list(child.ehcps.all())
+    if not ehcps:
+        return None
+    return max(ehcps, key=lambda e: (e.request_date or e.issue_date or dt.date.min, e.pk))
+
+
+def provider_search(
+    *, query: str = "", setting_group: str = "", need: str = ""
+) -> QuerySet[Provider]:
+    providers = Provider.objects.all()
+    if query:
+        if query.strip().isdigit():
+            providers = providers.filter(Q(urn=int(query)) | Q(name__icontains=query.strip()))
+        else:
+            providers = providers.filter(name__icontains=query.strip())
+    if setting_group:
+        providers = providers.filter(setting_group=setting_group)
+    if need:
+        providers = providers.filter(need_types__code=need)
+    return providers.prefetch_related("need_types").order_by("name")
+
+
+def provider_detail(*, urn: int, on: dt.date) -> Provider:
+    return (
+        Provider.objects.prefetch_related("need_types")
+        .annotate(
+            active_placements=Count(
+                "placements",
+                filter=Q(placements__withdrawn=False, placements__start_date__lte=on)
+                & (Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=on)),
+            )
+        )
+        .get(urn=urn)
+    )
+
+
+def placement_register(
+    *, on: dt.date | None = None, provider_urn: int | None = None, group: str = ""
+) -> QuerySet[Placement]:
+    placements = placements_with_setting_group().select_related("child", "provider")
+    if on:
+        placements = placements.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+        )
+    if provider_urn:
+        placements = placements.filter(provider__urn=provider_urn)
+    if group:
+        placements = placements.filter(group=group)
+    return placements.order_by("-start_date", "id")

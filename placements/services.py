@@ -1,0 +1,178 @@
+"""Writes for children, EHCPs, providers and placements. Every write goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from . import rules
+from .errors import DomainError, StaleEditError
+from .models import Child, Placement, Provider
+
+
+def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
+
+
+def placement_overlaps(
+    *,
+    child: Child,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    exclude_id: int | None = None,
+) -> list[Placement]:
+    """The child's other placements that share a day with the given period (dual registration aside)."""
+    others = Placement.objects.filter(child=child, withdrawn=False, dual_registered=False)
+    if exclude_id:
+        others = others.exclude(pk=exclude_id)
+    return [
+        other
+        for other in others.select_related("provider")
+        if rules.periods_overlap(start_date, end_date, other.start_date, other.end_date)
+    ]
+
+
+def _check_overlap(placement: Placement) -> None:
+    if placement.dual_registered or placement.withdrawn:
+        return
+    clashes = placement_overlaps(
+        child=placement.child,
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        exclude_id=placement.pk,
+    )
+    if clashes:
+        other = clashes[0]
+        until = f"to {other.end_date:%-d %B %Y}" if other.end_date else "with no end date"
+        raise DomainError(
+            {
+                "start_date": (
+                    f"This overlaps the placement at {other.provider.name} from "
+                    f"{other.start_date:%-d %B %Y} {until}. End that placement the day before, "
+                    "or mark this one as dual registration."
+                )
+            }
+        )
+
+
+def _check_shares(placement: Placement) -> None:
+    total = placement.education_share + placement.health_share + placement.social_care_share
+    if total != Decimal(100):
+        raise DomainError(
+            {"education_share": f"Funding shares must add up to 100%, not {total.normalize()}%"}
+        )
+
+
+PLACEMENT_FIELDS = {
+    "setting_type",
+    "start_date",
+    "end_date",
+    "attendance_pattern",
+    "annual_cost",
+    "additional_cost",
+    "education_share",
+    "health_share",
+    "social_care_share",
+    "reason",
+    "dual_registered",
+}
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    child: Child,
+    provider: Provider,
+    start_date: dt.date,
+    annual_cost: Decimal,
+    end_date: dt.date | None = None,
+    additional_cost: Decimal = Decimal(0),
+    attendance_pattern: str = "day",
+    setting_type: str = "",
+    reason: str = "",
+    education_share: Decimal = Decimal(100),
+    health_share: Decimal = Decimal(0),
+    social_care_share: Decimal = Decimal(0),
+    dual_registered: bool = False,
+    end_previous: bool = False,
+) -> Placement:
+    """Create a placement. With `end_previous`, the child's open placement ends the day before."""
+    if end_previous:
+        for previous in Placement.objects.select_for_update().filter(
+            child=child, end_date__isnull=True, withdrawn=False, dual_registered=False
+        ):
+            if previous.start_date < start_date:
+                previous.end_date = start_date - dt.timedelta(days=1)
+                previous.version += 1
+                previous.save(update_fields=["end_date", "version", "updated_at"])
+    placement = Placement(
+        child=child,
+        provider=provider,
+        start_date=start_date,
+        end_date=end_date,
+        annual_cost=annual_cost,
+        additional_cost=additional_cost,
+        attendance_pattern=attendance_pattern,
+        setting_type=setting_type,
+        reason=reason,
+        education_share=education_share,
+        health_share=health_share,
+        social_care_share=social_care_share,
+        dual_registered=dual_registered,
+    )
+    _full_clean(placement, exclude=["version"])
+    _check_shares(placement)
+    _check_overlap(placement)
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError as error:
+        raise DomainError(
+            "This child already has a placement at that provider from that date."
+        ) from error
+    return placement
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, version: int, **changes) -> Placement:
+    """Change a placement, refusing the save if someone else changed it since `version` was read."""
+    unknown = set(changes) - PLACEMENT_FIELDS
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
+    current = Placement.objects.select_for_update().get(pk=placement.pk)
+    if current.version != version:
+        raise StaleEditError(
+            "Someone else changed this placement while you were editing it. "
+            "The form now shows their version: check it and make your change again."
+        )
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _full_clean(current, exclude=["version"])
+    _check_shares(current)
+    _check_overlap(current)
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, end_date: dt.date, version: int) -> Placement:
+    return placement_update(placement=placement, version=version, end_date=end_date)
+
+
+@transaction.atomic
+def placement_withdraw(*, placement: Placement, version: int) -> Placement:
+    """Entered in error: kept with its history, left out of every figure."""
+    current = Placement.objects.select_for_update().get(pk=placement.pk)
+    if current.version != version:
+        raise StaleEditError("Someone else changed this placement while you were viewing it.")
+    current.withdrawn = True
+    current.version += 1
+    current.save(update_fields=["withdrawn", "version", "updated_at"])
+    return current

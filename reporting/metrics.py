@@ -1,0 +1,39 @@
+"""Metric functions: frames in, frames (or plain dicts) out. Unit-tested without a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from placements import rules
+
+
+def child_primary_need(ehcps: pd.DataFrame) -> pd.DataFrame:
+    """Each child's primary need, from their latest EHCP (by request date, then issue date)."""
+    if ehcps.empty:
+        return pd.DataFrame(columns=["child_id", "need"])
+    ordered = ehcps.assign(
+        _key=ehcps["request_date"].fillna(ehcps["issue_date"]).fillna(pd.Timestamp.min)
+    ).sort_values(["child_id", "_key"])
+    return ordered.groupby("child_id", as_index=False).last()[["child_id", "need"]]
+
+
+def headline(placements: pd.DataFrame, ehcps: pd.DataFrame, as_of: dt.date) -> dict:
+    """The home page's figures: INMSS placements and share of EHCPs, their average cost and FY spend."""
+    fy = rules.financial_year_of(as_of)
+    fy_start, fy_end = rules.financial_year_bounds(fy)
+    inmss = placements[placements["group"] == rules.INMSS]
+    active_inmss = inmss[rules.active_mask(inmss, as_of)]
+    active_ehcps = int(rules.active_mask(ehcps, as_of, start="issue_date", end="ceased_date").sum())
+    spend = float(rules.cost_in_period_frame(inmss, fy_start, fy_end).sum()) if len(inmss) else 0.0
+    count = len(active_inmss)
+    return {
+        "as_of": as_of.isoformat(),
+        "financial_year": fy,
+        "inmss_placements": count,
+        "ehcps": active_ehcps,
+        "inmss_share": round(count / active_ehcps, 4) if active_ehcps else None,
+        "inmss_avg_annual_cost": round(float(active_inmss["cost"].mean()), 2) if count else None,
+        "inmss_spend_fy": round(spend, 2),
+    }

@@ -1,0 +1,49 @@
+"""Writes for reporting: dashboard snapshots, each written whole in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import loader, metrics
+from .models import BudgetLine, DashboardSnapshot
+
+
+def _headline(as_of: dt.date) -> dict:
+    data = metrics.headline(loader.load_placements(), loader.load_ehcps(), as_of)
+    budget = sum(
+        line.amount for line in BudgetLine.objects.filter(financial_year=data["financial_year"])
+    )
+    data["budget_fy"] = float(budget) if budget else None
+    return data
+
+
+DASHBOARDS: dict[str, Callable[[dt.date], dict]] = {"headline": _headline}
+
+
+def snapshots_recompute(
+    *, as_of: dt.date | None = None, progress: Callable[[int, int, str], None] | None = None
+) -> list[DashboardSnapshot]:
+    """Compute every dashboard for `as_of` and store them together; a failure keeps the old ones."""
+    as_of = as_of or timezone.localdate()
+    results = {}
+    for done, (name, compute) in enumerate(DASHBOARDS.items()):
+        if progress:
+            progress(done, len(DASHBOARDS), name)
+        results[name] = compute(as_of)
+    computed_at = timezone.now()
+    with transaction.atomic():
+        snapshots = [
+            DashboardSnapshot.objects.update_or_create(
+                dashboard=name,
+                as_of=as_of,
+                defaults={"computed_at": computed_at, "data": data},
+            )[0]
+            for name, data in results.items()
+        ]
+    if progress:
+        progress(len(DASHBOARDS), len(DASHBOARDS), "done")
+    return snapshots
