@@ -14,8 +14,16 @@ from .models import Child, Placement, Provider
 
 
 def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
+    """Field validation only: constraints are checked after the rules, whose messages say more."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
+
+
+def _validate_constraints(instance) -> None:
+    try:
+        instance.validate_constraints()
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
 
@@ -65,7 +73,7 @@ def _check_shares(placement: Placement) -> None:
     total = placement.education_share + placement.health_share + placement.social_care_share
     if total != Decimal(100):
         raise DomainError(
-            {"education_share": f"Funding shares must add up to 100%, not {total.normalize()}%"}
+            {"education_share": f"Funding shares must add up to 100%, not {total.normalize():f}%"}
         )
 
 
@@ -129,6 +137,7 @@ def placement_create(
     _full_clean(placement, exclude=["version"])
     _check_shares(placement)
     _check_overlap(placement)
+    _validate_constraints(placement)
     try:
         with transaction.atomic():
             placement.save()
@@ -156,6 +165,7 @@ def placement_update(*, placement: Placement, version: int, **changes) -> Placem
     _full_clean(current, exclude=["version"])
     _check_shares(current)
     _check_overlap(current)
+    _validate_constraints(current)
     current.version += 1
     current.save()
     return current

@@ -1,0 +1,265 @@
+"""Fixtures shared by every test: role users and clients, the browser, a real Celery worker.
+
+By default the tests run on SQLite with Celery eager and need nothing installed. With
+`DATABASE_URL` (PostgreSQL) and `REDIS_URL` set they run against the real services, and the
+worker tests start a real worker. With `CI_REQUIRE_SERVICES=1` (set by `.ci/run`) a missing
+browser or worker fails the run instead of skipping tests, so CI cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import factory.random
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
+# such a thread unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from placements import roles  # noqa: E402
+from tests.factories import PASSWORD, UserFactory  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WORKER_START_TIMEOUT = 30.0
+
+__all__ = ["PASSWORD"]
+
+
+def _services_required() -> bool:
+    return os.environ.get("CI_REQUIRE_SERVICES", "") not in ("", "0", "false", "False")
+
+
+def _chromium_found() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def _skip_or_fail(reason: str) -> None:
+    if _services_required():
+        pytest.fail(f"{reason} (CI_REQUIRE_SERVICES=1, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_factories():
+    """Reseed factory_boy and Faker for every test, so a failure shows the same names and
+    dates when the test is rerun alone or in another order."""
+    factory.random.reseed_random("sen-placements")
+
+
+# --- Collection -----------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark browser tests `e2e`; skip them, with the fix in the reason, when there is no Chromium.
+
+    Under CI_REQUIRE_SERVICES=1 they are left to run and fail loudly instead.
+    """
+    skip_e2e = None
+    if not _chromium_found() and not _services_required():
+        skip_e2e = pytest.mark.skip(
+            reason=f"Chromium not found at {CHROMIUM}; install it with apt-get install chromium"
+        )
+    for item in items:
+        if Path(str(item.path)).resolve().is_relative_to(E2E_DIR):
+            item.add_marker(pytest.mark.e2e)
+            if skip_e2e is not None:
+                item.add_marker(skip_e2e)
+
+
+# --- Browser ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium: Playwright cannot download its own browser on these machines,
+    and without the networking flags Chromium keeps dialling out to a closed network."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def signed_in_page(page, live_server):
+    """`signed_in_page(user)` signs `user` in through the real login form and returns the page,
+    so a browser test starts where the user's journey does: signed in, on the home page."""
+
+    def sign_in(user, password: str = PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
+        if "/accounts/login/" in page.url:
+            raise AssertionError(f"Signing in as {user.username!r} failed: still on {page.url}")
+        return page
+
+    return sign_in
+
+
+# --- Users and roles ------------------------------------------------------------------
+
+
+@pytest.fixture
+def role_groups(db) -> dict[str, Group]:
+    """The four role groups with their permissions. A post_migrate hook makes them, but a test
+    must not depend on that having run against this database (a flush, a reused DB)."""
+    roles.roles_ensure()
+    return {group.name: group for group in Group.objects.filter(name__in=roles.ROLES)}
+
+
+@pytest.fixture
+def officer(role_groups):
+    """An SEN officer: casework (children's names), consultations, panel requests."""
+    return UserFactory(username="officer", groups=[role_groups[roles.OFFICER]])
+
+
+@pytest.fixture
+def commissioner(role_groups):
+    """A commissioner: runs the panel and the DPS, imports data."""
+    return UserFactory(username="commissioner", groups=[role_groups[roles.COMMISSIONER]])
+
+
+@pytest.fixture
+def manager(role_groups):
+    """A manager: aggregates only, no children's names (small numbers suppressed)."""
+    return UserFactory(username="manager", groups=[role_groups[roles.MANAGER]])
+
+
+@pytest.fixture
+def admin_user(role_groups):
+    """Overrides pytest-django's `admin_user` on purpose: ours is a superuser AND in our `admin`
+    group, with the shared PASSWORD, so it behaves like the administrators the council has."""
+    return UserFactory(
+        username="admin",
+        is_staff=True,
+        is_superuser=True,
+        groups=[role_groups[roles.ADMIN]],
+    )
+
+
+def _client_for(user) -> Client:
+    """A fresh client per user, so a test can hold two roles' clients at once."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(officer) -> Client:
+    """A test client signed in as the officer."""
+    return _client_for(officer)
+
+
+@pytest.fixture
+def commissioner_client(commissioner) -> Client:
+    """A test client signed in as the commissioner."""
+    return _client_for(commissioner)
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    """A test client signed in as the manager."""
+    return _client_for(manager)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """Overrides pytest-django's `admin_client` so it signs in as our `admin_user`."""
+    return _client_for(admin_user)
+
+
+# --- Celery worker ------------------------------------------------------------------
+
+
+def _test_database_url(test_name: str) -> str:
+    """DATABASE_URL with its database swapped for pytest-django's test database."""
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(url._replace(path="/" + urllib.parse.quote(test_name)))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(request):
+    """A real Celery worker on Redis, talking to the same test database as the tests.
+
+    Eager mode runs a task inside the test's own transaction and process, so it cannot show
+    that a task survives serialisation, the broker and a separate database connection. Tests
+    using this must be `django_db(transaction=True)`, so the worker sees committed rows.
+    Skipped without REDIS_URL and PostgreSQL (failing under CI_REQUIRE_SERVICES=1).
+    """
+    from django.conf import settings
+
+    from config.celery import app as celery_app
+
+    if not settings.REDIS_URL:
+        _skip_or_fail("needs REDIS_URL and a live Celery worker")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _skip_or_fail("needs a PostgreSQL DATABASE_URL: a worker cannot share SQLite's test DB")
+
+    # Creates test_<name> and points settings at it; read the name only after that.
+    request.getfixturevalue("django_db_setup")
+    test_db_name = settings.DATABASES["default"]["NAME"]
+
+    # Messages left in the queue by an earlier run would run first, against a dropped database.
+    celery_app.control.purge()
+
+    node = f"pytest-{os.getpid()}@localhost"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _test_database_url(test_db_name),
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    celery = str(Path(sys.executable).with_name("celery"))
+    command = [celery, "-A", "config", "worker", "--pool=solo", "--concurrency=1"]
+    command += ["-l", "info", "-Q", "celery", "-n", node, "--without-gossip", "--without-mingle"]
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in the teardown below
+        mode="w+", prefix="celery-worker-", suffix=".log", delete=False
+    )
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def worker_log() -> str:
+        log.flush()
+        return Path(log.name).read_text(errors="replace")[-4000:]
+
+    try:
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"The Celery worker exited with {process.returncode}:\n{worker_log()}")
+            if celery_app.control.ping(destination=[node], timeout=1.0):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"The Celery worker did not answer a ping in {WORKER_START_TIMEOUT:.0f} s:\n"
+                    f"{worker_log()}"
+                )
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+        os.unlink(log.name)
