@@ -54,6 +54,11 @@ def child_detail(*, child_ref: str) -> Child:
             "placements",
             queryset=Placement.objects.select_related("provider").order_by("-start_date"),
         ),
+        # Consultations (dps) and panel requests (panel) sit above this app: they are reached
+        # through their reverse relations by name, so placements imports neither (ADR 0001).
+        "consultations__provider",
+        "panel_requests__meeting",
+        "panel_requests__provider",
     ).get(child_ref=child_ref)
 
 
