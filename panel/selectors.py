@@ -1,24 +1,316 @@
-"""Reads for panel meetings and requests."""
+"""Reads for panel meetings and requests: each page's queries, decided in one place."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
-from .models import Meeting
+from placements import rules
+from placements.models import Provider
+from placements.selectors import provider_search
+
+from .models import Meeting, PanelRequest
+
+OUTCOMES = [value for value, _ in PanelRequest.Outcome.choices]
+RETURNING_OUTCOMES = (PanelRequest.Outcome.MORE_INFORMATION, PanelRequest.Outcome.DEFERRED)
+DECISION_FIELDS = ["outcome", "agreed_cost", "conditions", "decision_reason", "placement"]
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_ZERO = Value(Decimal(0), output_field=_MONEY)
+
+
+def _with_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.annotate(
+        request_count=Count("requests"),
+        undecided_count=Count("requests", filter=Q(requests__outcome="")),
+    )
 
 
 def meetings_upcoming(*, today: dt.date) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(date__gte=today)
-        .annotate(
-            request_count=Count("requests"),
-            undecided_count=Count("requests", filter=Q(requests__outcome="")),
-        )
-        .order_by("date", "panel_type")
-    )
+    return _with_counts(Meeting.objects.filter(date__gte=today)).order_by("date", "panel_type")
+
+
+def meetings_past(*, today: dt.date) -> QuerySet[Meeting]:
+    return _with_counts(Meeting.objects.filter(date__lt=today)).order_by("-date", "panel_type")
 
 
 def meeting_next(*, today: dt.date) -> Meeting | None:
     return meetings_upcoming(today=today).first()
+
+
+def meeting_after(meeting: Meeting) -> Meeting | None:
+    """The next meeting of the same panel after this one: where returning requests go."""
+    return (
+        Meeting.objects.filter(panel_type=meeting.panel_type, date__gt=meeting.date)
+        .order_by("date")
+        .first()
+    )
+
+
+def meeting_agenda(*, meeting_id: int) -> QuerySet[PanelRequest]:
+    """A meeting's requests with everything the agenda shows: one query whatever their number."""
+    return (
+        PanelRequest.objects.filter(meeting_id=meeting_id)
+        .select_related(
+            "meeting",
+            "child",
+            "provider",
+            "primary_need",
+            "secondary_need",
+            "returning_from__meeting",
+            "decided_by",
+        )
+        .order_by("id")
+    )
+
+
+def meeting_totals(*, meeting_id: int) -> dict:
+    """Running totals of a meeting in one query: per outcome the number of requests, the
+    requested and the agreed annual cost; the undecided requests; and the whole agenda."""
+    requested = F("requested_base_cost") + F("requested_additional_cost")
+    aggregates = {"all_count": Count("id"), "all_requested": Coalesce(Sum(requested), _ZERO)}
+    for outcome in ["", *OUTCOMES]:
+        key = outcome or "undecided"
+        only = Q(outcome=outcome)
+        aggregates[f"{key}_count"] = Count("id", filter=only)
+        aggregates[f"{key}_requested"] = Coalesce(
+            Sum(requested, filter=only, output_field=_MONEY), _ZERO
+        )
+        aggregates[f"{key}_agreed"] = Coalesce(
+            Sum("agreed_cost", filter=only, output_field=_MONEY), _ZERO
+        )
+    values = PanelRequest.objects.filter(meeting_id=meeting_id).aggregate(**aggregates)
+    labels = dict(PanelRequest.Outcome.choices)
+    rows = [
+        {
+            "outcome": outcome,
+            "label": labels[outcome],
+            "requests": values[f"{outcome}_count"],
+            "requested": values[f"{outcome}_requested"],
+            "agreed": values[f"{outcome}_agreed"],
+        }
+        for outcome in OUTCOMES
+    ]
+    return {
+        "rows": rows,
+        "undecided": {
+            "requests": values["undecided_count"],
+            "requested": values["undecided_requested"],
+        },
+        "decided": values["all_count"] - values["undecided_count"],
+        "requests": values["all_count"],
+        "requested": values["all_requested"],
+    }
+
+
+def request_detail(*, request_id: int) -> PanelRequest:
+    return PanelRequest.objects.select_related(
+        "meeting",
+        "child",
+        "provider",
+        "primary_need",
+        "secondary_need",
+        "returning_from__meeting",
+        "returning_from__decided_by",
+        "returned_as__meeting",
+        "decided_by",
+        "created_by",
+        "placement__provider",
+    ).get(pk=request_id)
+
+
+def _show(field: str, value, item: PanelRequest) -> str:
+    if value in (None, ""):
+        return "–"
+    if field == "outcome":
+        return dict(PanelRequest.Outcome.choices).get(value, value)
+    if field == "agreed_cost":
+        return f"£{rules.round_money(value):,.2f}"
+    if field == "placement":
+        return "recorded"
+    return str(value)
+
+
+FIELD_LABELS = {
+    "outcome": "Outcome",
+    "agreed_cost": "Agreed annual cost",
+    "conditions": "Conditions",
+    "decision_reason": "Reason",
+    "placement": "Agreed placement",
+}
+
+
+def request_history(item: PanelRequest) -> list[dict]:
+    """Every change to the request's decision, oldest first: who, when, and before → after."""
+    records = list(item.history.select_related("history_user").order_by("history_date", "pk"))
+    entries = []
+    previous = None
+    for record in records:
+        if previous is None:
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "added": True,
+                    "changes": [],
+                }
+            )
+        else:
+            delta = record.diff_against(previous, included_fields=DECISION_FIELDS)
+            changes = [
+                {
+                    "field": FIELD_LABELS[change.field],
+                    "before": _show(change.field, change.old, item),
+                    "after": _show(change.field, change.new, item),
+                }
+                for change in delta.changes
+                if _show(change.field, change.old, item) != _show(change.field, change.new, item)
+            ]
+            if changes:
+                entries.append(
+                    {
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "added": False,
+                        "changes": changes,
+                    }
+                )
+        previous = record
+    return entries
+
+
+# --- Summary (DESIGN.md §3, the deck's table) ------------------------------------------
+
+
+def panel_summary(
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    meeting: Meeting | None = None,
+    suppress: bool = False,
+) -> dict[str, list[dict]]:
+    """Per outcome the number of decided requests and their requested annual cost in £'000;
+    and the share of those requests by need ("ASD with SEMH" when a secondary need is recorded).
+
+    Counts decided requests only, in both tables, of one meeting or of the meetings dated
+    from `date_from` to `date_to` inclusive. Plain rows, for the page, the downloads and the
+    `report panel-summary` command alike.
+    """
+    requests = PanelRequest.objects.exclude(outcome="")
+    if meeting is not None:
+        requests = requests.filter(meeting=meeting)
+    if date_from is not None:
+        requests = requests.filter(meeting__date__gte=date_from)
+    if date_to is not None:
+        requests = requests.filter(meeting__date__lte=date_to)
+    rows = list(
+        requests.values("outcome", "primary_need_id", "secondary_need_id")
+        .annotate(
+            requests=Count("id"),
+            cost=Sum(
+                F("requested_base_cost") + F("requested_additional_cost"), output_field=_MONEY
+            ),
+        )
+        .order_by()
+    )
+    by_outcome = {outcome: {"requests": 0, "cost": Decimal(0)} for outcome in OUTCOMES}
+    by_need: dict[str, int] = {}
+    for row in rows:
+        totals = by_outcome[row["outcome"]]
+        totals["requests"] += row["requests"]
+        totals["cost"] += Decimal(row["cost"] or 0)
+        need = row["primary_need_id"]
+        if row["secondary_need_id"]:
+            need = f"{need} with {row['secondary_need_id']}"
+        by_need[need] = by_need.get(need, 0) + row["requests"]
+    total = sum(by_need.values())
+    outcomes = [
+        {
+            "outcome": outcome,
+            "requests": by_outcome[outcome]["requests"],
+            "cost_thousands": int(rules.round_half_up(by_outcome[outcome]["cost"] / 1000)),
+        }
+        for outcome in OUTCOMES
+    ]
+    needs = [
+        {
+            "need": need,
+            "requests": count,
+            "percent": rules.round_half_up(Decimal(count) * 100 / Decimal(total), 1),
+        }
+        for need, count in sorted(by_need.items(), key=lambda pair: (-pair[1], pair[0]))
+    ]
+    if suppress:
+        outcomes = rules.suppress_rows(
+            outcomes, count_fields=["requests"], figure_fields=["cost_thousands"]
+        )
+        needs = rules.suppress_rows(needs, count_fields=["requests"], figure_fields=["percent"])
+    return {"outcomes": outcomes, "needs": needs}
+
+
+# --- Past decisions ------------------------------------------------------------------
+
+
+def decisions_search(
+    *,
+    child: str = "",
+    provider: str = "",
+    outcome: str = "",
+    need: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[PanelRequest]:
+    """Decided requests, newest meeting first, filtered by any of child (reference or name),
+    provider (name or URN), outcome, need (primary or secondary) and meeting date."""
+    decisions = PanelRequest.objects.exclude(outcome="").select_related(
+        "meeting", "child", "provider", "primary_need", "secondary_need"
+    )
+    for term in child.split():
+        decisions = decisions.filter(
+            Q(child__child_ref__icontains=term)
+            | Q(child__first_name__icontains=term)
+            | Q(child__last_name__icontains=term)
+        )
+    provider = provider.strip()
+    if provider:
+        match = Q(provider__name__icontains=provider)
+        if provider.isdigit():
+            match |= Q(provider__urn=int(provider))
+        decisions = decisions.filter(match)
+    if outcome:
+        decisions = decisions.filter(outcome=outcome)
+    if need:
+        decisions = decisions.filter(Q(primary_need_id=need) | Q(secondary_need_id=need))
+    if date_from:
+        decisions = decisions.filter(meeting__date__gte=date_from)
+    if date_to:
+        decisions = decisions.filter(meeting__date__lte=date_to)
+    return decisions.order_by("-meeting__date", "id")
+
+
+def provider_suggestions(*, query: str, limit: int = 10) -> list[Provider]:
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(provider_search(query=query).prefetch_related(None)[:limit])
+
+
+_NAME_WITH_URN = re.compile(r"^(?P<name>.*?)\s*\((?P<urn>\d+)\)\s*$")
+
+
+def provider_lookup(text: str) -> list[Provider]:
+    """The providers a typed value names exactly: a URN, `Name (URN)` as the suggestions
+    show it, or a whole name (case-insensitive). Two or more means the name is ambiguous."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if text.isdigit():
+        return list(Provider.objects.filter(urn=int(text)))
+    match = _NAME_WITH_URN.match(text)
+    if match:
+        return list(Provider.objects.filter(urn=int(match["urn"])))
+    return list(Provider.objects.filter(name__iexact=text)[:5])
