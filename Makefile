@@ -23,8 +23,8 @@ install: $(VENV)/.installed ## Create the virtual environment and install the pr
 
 demo: $(VENV)/.installed ## Migrate, seed demo data and users, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate
-	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed 1 --flush
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed 1 --flush
 	$(PY) manage.py recompute_dashboards
 	$(PY) manage.py runserver 127.0.0.1:8000
 

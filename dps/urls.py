@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "dps"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("contracts/export/", views.contract_export, name="contract_export"),
+]

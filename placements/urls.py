@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .imports.urls import urlpatterns as import_urlpatterns
 
 app_name = "placements"
 
@@ -13,3 +14,5 @@ urlpatterns = [
     path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
     path("placements/", views.placement_list, name="placement_list"),
 ]
+
+urlpatterns += import_urlpatterns

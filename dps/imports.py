@@ -1,0 +1,198 @@
+"""The DPS's import kinds: `dps-membership` and `fees` (found by `registry.autodiscover`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from placements import rules
+from placements.imports import parsing
+from placements.imports.base import Column, ImportContext, ImportKind, RowParser
+from placements.imports.readers import Row
+from placements.imports.writing import apply_changes, bulk_create, bulk_update, model_fields
+from placements.models import AttendancePattern, Provider
+from placements.registry import register_import_kind
+
+from .models import FeeSchedule, Framework, Lot, Membership
+
+
+def _providers(urns) -> dict[int, int]:
+    return dict(Provider.objects.filter(urn__in=set(urns)).values_list("urn", "id"))
+
+
+class DpsMembership(ImportKind):
+    name = "dps-membership"
+    description = "Providers' membership of a DPS framework: lot, status, admission date, score."
+    columns = (
+        Column("urn", True, "Provider URN (already recorded)", "886123"),
+        Column("framework", True, "Framework name, as recorded", "Wealdshire INMSS DPS"),
+        Column("lot", True, "Lot number or name within the framework", "1"),
+        Column("status", False, "applied, admitted, suspended or removed", "admitted"),
+        Column("admitted_on", False, "", "2022-08-15"),
+        Column("quality_score", False, "0 to 100", "78.5"),
+    )
+    key_columns = ("urn", "framework")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.field("urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
+            p.text("framework", required=True)
+            p.text("lot", required=True)
+            p.field("status", lambda v: parsing.parse_choice(v, Membership.Status.choices))
+            if p.data.get("status", "") is None:
+                p.data["status"] = Membership.Status.APPLIED
+            p.field("admitted_on", parsing.parse_date)
+            p.field(
+                "quality_score",
+                lambda v: parsing.parse_decimal(v, minimum=Decimal(0), maximum=Decimal(100)),
+            )
+            parsed.append(p)
+        providers = _providers(p.data["urn"] for p in parsed if p.data.get("urn"))
+        names = {
+            rules.normalise_choice(p.data["framework"]) for p in parsed if p.data.get("framework")
+        }
+        frameworks = {
+            rules.normalise_choice(f.name): f
+            for f in Framework.objects.all()
+            if rules.normalise_choice(f.name) in names
+        }
+        lots: dict[int, list[Lot]] = {}
+        for lot in Lot.objects.filter(framework__in=frameworks.values()):
+            lots.setdefault(lot.framework_id, []).append(lot)
+        existing = {
+            (provider_id, framework_id): pk
+            for pk, provider_id, framework_id in Membership.objects.filter(
+                provider_id__in=providers.values()
+            ).values_list("id", "provider_id", "framework_id")
+        }
+        clean_rows, errors = [], []
+        for p in parsed:
+            urn, name, lot_text = p.data.get("urn"), p.data.get("framework"), p.data.get("lot")
+            if urn and urn not in providers:
+                p.error("urn", "is not a known provider URN")
+            framework = frameworks.get(rules.normalise_choice(name)) if name else None
+            if name and framework is None:
+                p.error("framework", "is not a recorded framework: add it first")
+            lot = None
+            if framework and lot_text:
+                lot = self._find_lot(lots.get(framework.pk, []), lot_text)
+                if lot is None:
+                    p.error("lot", f"is not a lot of {framework.name}")
+            if p.ok:
+                data = p.data
+                data["provider_id"] = providers[data.pop("urn")]
+                data["framework_id"] = framework.pk
+                data["lot_id"] = lot.pk
+                data.pop("framework")
+                data.pop("lot")
+                data["_key"] = (urn, framework.name)
+                data["_id"] = existing.get((data["provider_id"], framework.pk))
+                data["_exists"] = data["_id"] is not None
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    @staticmethod
+    def _find_lot(lots: list[Lot], text: str) -> Lot | None:
+        wanted = rules.normalise_choice(text).removeprefix("lot_")
+        for lot in lots:
+            if wanted in (str(lot.number), rules.normalise_choice(lot.name)):
+                return lot
+        return None
+
+    def write_chunk(self, clean_rows, context):
+        ids = [c["_id"] for c in clean_rows if c["_id"]]
+        existing = Membership.objects.in_bulk(ids) if ids else {}
+        new, changed, fields, matched = [], [], set(), 0
+        for clean in clean_rows:
+            values = model_fields(clean)
+            if clean["_id"] is None:
+                new.append(Membership(**values))
+            else:
+                matched += 1
+                membership = existing[clean["_id"]]
+                if changed_fields := apply_changes(membership, values):
+                    fields.update(changed_fields)
+                    changed.append(membership)
+        fields -= {"provider_id", "framework_id"}
+        bulk_create(Membership, new, context)
+        bulk_update(Membership, changed, fields, context)
+        return len(new), matched
+
+
+class Fees(ImportKind):
+    name = "fees"
+    description = "Providers' annual fees per academic year, attendance pattern and band."
+    columns = (
+        Column("urn", True, "Provider URN (already recorded)", "886123"),
+        Column("academic_year", True, "e.g. 2024/25", "2024/25"),
+        Column("attendance_pattern", True, "day, weekly or 52-week", "day"),
+        Column("band", False, "Optional fee band", ""),
+        Column("annual_fee", True, "", "36000.00"),
+    )
+    key_columns = ("urn", "academic_year", "attendance_pattern", "band")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.field("urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
+            p.field("academic_year", parsing.parse_academic_year, required=True)
+            p.field("attendance_pattern", parsing.parse_attendance, required=True)
+            p.text("band", max_length=40)
+            p.data.setdefault("band", "")
+            p.field("annual_fee", parsing.parse_money, required=True)
+            parsed.append(p)
+        providers = _providers(p.data["urn"] for p in parsed if p.data.get("urn"))
+        existing = {
+            (f[1], f[2], f[3], f[4]): f[0]
+            for f in FeeSchedule.objects.filter(provider_id__in=providers.values()).values_list(
+                "id", "provider_id", "academic_year", "attendance_pattern", "band"
+            )
+        }
+        clean_rows, errors = [], []
+        for p in parsed:
+            urn = p.data.get("urn")
+            if urn and urn not in providers:
+                p.error("urn", "is not a known provider URN")
+            if p.ok:
+                data = p.data
+                data["provider_id"] = providers[data.pop("urn")]
+                key = (
+                    data["provider_id"],
+                    data["academic_year"],
+                    data["attendance_pattern"],
+                    data["band"],
+                )
+                data["_key"] = (
+                    urn,
+                    rules.academic_year_label(data["academic_year"]),
+                    dict(AttendancePattern.choices)[data["attendance_pattern"]],
+                    data["band"],
+                )
+                data["_id"] = existing.get(key)
+                data["_exists"] = data["_id"] is not None
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows, context):
+        ids = [c["_id"] for c in clean_rows if c["_id"]]
+        existing = FeeSchedule.objects.in_bulk(ids) if ids else {}
+        new, changed = [], []
+        for clean in clean_rows:
+            values = model_fields(clean)
+            if clean["_id"] is None:
+                new.append(FeeSchedule(**values))
+            else:
+                fee = existing[clean["_id"]]
+                if apply_changes(fee, {"annual_fee": values["annual_fee"]}):
+                    changed.append(fee)
+        bulk_create(FeeSchedule, new, context)
+        bulk_update(FeeSchedule, changed, {"annual_fee"}, context)
+        return len(new), len(ids)
+
+
+register_import_kind(DpsMembership.name, DpsMembership())
+register_import_kind(Fees.name, Fees())

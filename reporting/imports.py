@@ -1,0 +1,74 @@
+"""Reporting's import kind: `budget` lines per financial year (found by `registry.autodiscover`)."""
+
+from __future__ import annotations
+
+from placements import rules
+from placements.imports import parsing
+from placements.imports.base import Column, ImportContext, ImportKind, RowParser
+from placements.imports.readers import Row
+from placements.imports.writing import apply_changes, bulk_create, bulk_update
+from placements.registry import register_import_kind
+
+from .models import BudgetLine
+
+
+class Budget(ImportKind):
+    name = "budget"
+    description = "Budget lines per financial year, e.g. the INMSS placements budget."
+    columns = (
+        Column("financial_year", True, "e.g. 2025-26", "2025-26"),
+        Column("line", True, "Budget line name", "INMSS placements"),
+        Column("amount", True, "", "40000000.00"),
+    )
+    key_columns = ("financial_year", "line")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.field("financial_year", rules.parse_financial_year, required=True)
+            p.text("line", required=True, max_length=120)
+            p.field("amount", parsing.parse_money, required=True)
+            parsed.append(p)
+        years = {p.data["financial_year"] for p in parsed if p.data.get("financial_year")}
+        existing = {
+            (fy, line.lower()): pk
+            for pk, fy, line in BudgetLine.objects.filter(financial_year__in=years).values_list(
+                "id", "financial_year", "line"
+            )
+        }
+        clean_rows, errors = [], []
+        for p in parsed:
+            if p.ok:
+                data = p.data
+                fy = data["financial_year"]
+                data["_key"] = (rules.financial_year_label(fy), data["line"].lower())
+                data["_id"] = existing.get((fy, data["line"].lower()))
+                data["_exists"] = data["_id"] is not None
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows, context):
+        ids = [c["_id"] for c in clean_rows if c["_id"]]
+        existing = BudgetLine.objects.in_bulk(ids) if ids else {}
+        new, changed = [], []
+        for clean in clean_rows:
+            if clean["_id"] is None:
+                new.append(
+                    BudgetLine(
+                        financial_year=clean["financial_year"],
+                        line=clean["line"],
+                        amount=clean["amount"],
+                    )
+                )
+            else:
+                line = existing[clean["_id"]]
+                if apply_changes(line, {"amount": clean["amount"]}):
+                    changed.append(line)
+        bulk_create(BudgetLine, new, context)
+        bulk_update(BudgetLine, changed, {"amount"}, context)
+        return len(new), len(ids)
+
+
+register_import_kind(Budget.name, Budget())
