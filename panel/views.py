@@ -303,7 +303,13 @@ def placement_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | None, bool]:
-    form = SummaryForm(request.GET or None)
+    data = request.GET
+    if not any(data.get(name) for name in ("date_from", "date_to", "meeting")):
+        # With no dates chosen, show the financial year so far: what a manager asks first.
+        today = timezone.localdate()
+        fy_start, _ = rules.financial_year_bounds(rules.financial_year_of(today))
+        data = {"date_from": fy_start.isoformat(), "date_to": today.isoformat()}
+    form = SummaryForm(data)
     meeting = None
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit():

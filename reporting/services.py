@@ -14,8 +14,12 @@ from .models import BudgetLine, DashboardSnapshot
 
 def _headline(as_of: dt.date) -> dict:
     data = metrics.headline(loader.load_placements(), loader.load_ehcps(), as_of)
+    # The INMSS budget is every budget line of the year whose name mentions INMSS.
     budget = sum(
-        line.amount for line in BudgetLine.objects.filter(financial_year=data["financial_year"])
+        line.amount
+        for line in BudgetLine.objects.filter(
+            financial_year=data["financial_year"], line__icontains="inmss"
+        )
     )
     data["budget_fy"] = float(budget) if budget else None
     return data

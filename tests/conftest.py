@@ -263,3 +263,19 @@ def celery_worker_process(request):
             process.wait(timeout=5)
         log.close()
         os.unlink(log.name)
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process_unless_worker(request):
+    """Tasks run in the test's own process and transaction, unless the test asks for the real
+    worker. With REDIS_URL set (CI) a view test would otherwise queue its job on Redis where no
+    worker is listening; the worker tests prove the broker path with `celery_worker_process`."""
+    from config.celery import app as celery_app
+
+    if "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    was = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = was

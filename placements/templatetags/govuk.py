@@ -81,12 +81,49 @@ def pounds(value, places: int = 0) -> str:
 
 
 @register.filter
+def pounds_short(value) -> str:
+    """£53.7m for millions, £45,497 below: for headline figures that must fit a card."""
+    if value is None or value == "":
+        return "–"
+    if value == "c":
+        return "c"
+    amount = Decimal(str(value))
+    if abs(amount) >= 1_000_000:
+        return f"£{rules.round_half_up(amount / 1_000_000, 1)}m"
+    return f"£{rules.round_half_up(amount):,.0f}"
+
+
+_GROUP_SHORT = {
+    rules.INMSS: "INMSS",
+    rules.SPECIAL: "Special",
+    rules.SRP: "SRP",
+    rules.MAINSTREAM: "Mainstream",
+    rules.POST16: "Post-16",
+    rules.AP: "AP",
+    rules.INDEPENDENT: "Independent",
+    rules.OTHER: "Other",
+}
+
+
+@register.filter
+def setting_group(code) -> str:
+    """The short name of a setting group code, as tables show it."""
+    return _GROUP_SHORT.get(code, code or "–")
+
+
+@register.filter
 def thousands(value) -> str:
     if value is None:
         return "–"
     if value == "c":
         return "c"
     return f"{rules.round_half_up(Decimal(str(value)) / 1000):,.0f}"
+
+
+@register.filter
+def financial_year(value) -> str:
+    """2026 → 2026-27."""
+    return rules.financial_year_label(int(value))
 
 
 @register.filter
