@@ -8,7 +8,7 @@ from placements import rules
 from placements.imports import parsing
 from placements.imports.base import Column, ImportContext, ImportKind, RowParser
 from placements.imports.readers import Row
-from placements.imports.writing import apply_changes, bulk_create, bulk_update, model_fields
+from placements.imports.writing import upsert
 from placements.models import AttendancePattern, Provider
 from placements.registry import register_import_kind
 
@@ -104,21 +104,9 @@ class DpsMembership(ImportKind):
     def write_chunk(self, clean_rows, context):
         ids = [c["_id"] for c in clean_rows if c["_id"]]
         existing = Membership.objects.in_bulk(ids) if ids else {}
-        new, changed, fields, matched = [], [], set(), 0
-        for clean in clean_rows:
-            values = model_fields(clean)
-            if clean["_id"] is None:
-                new.append(Membership(**values))
-            else:
-                matched += 1
-                membership = existing[clean["_id"]]
-                if changed_fields := apply_changes(membership, values):
-                    fields.update(changed_fields)
-                    changed.append(membership)
-        fields -= {"provider_id", "framework_id"}
-        bulk_create(Membership, new, context)
-        bulk_update(Membership, changed, fields, context)
-        return len(new), matched
+        return upsert(
+            Membership, clean_rows, existing, context, key_fields={"provider_id", "framework_id"}
+        )
 
 
 class Fees(ImportKind):
@@ -180,18 +168,7 @@ class Fees(ImportKind):
     def write_chunk(self, clean_rows, context):
         ids = [c["_id"] for c in clean_rows if c["_id"]]
         existing = FeeSchedule.objects.in_bulk(ids) if ids else {}
-        new, changed = [], []
-        for clean in clean_rows:
-            values = model_fields(clean)
-            if clean["_id"] is None:
-                new.append(FeeSchedule(**values))
-            else:
-                fee = existing[clean["_id"]]
-                if apply_changes(fee, {"annual_fee": values["annual_fee"]}):
-                    changed.append(fee)
-        bulk_create(FeeSchedule, new, context)
-        bulk_update(FeeSchedule, changed, {"annual_fee"}, context)
-        return len(new), len(ids)
+        return upsert(FeeSchedule, clean_rows, existing, context, update_only={"annual_fee"})
 
 
 register_import_kind(DpsMembership.name, DpsMembership())

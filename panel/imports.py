@@ -15,7 +15,7 @@ from django.utils import timezone
 from placements.imports import parsing
 from placements.imports.base import Column, ImportContext, ImportKind, RowParser
 from placements.imports.readers import Row
-from placements.imports.writing import apply_changes, bulk_create, bulk_update, model_fields
+from placements.imports.writing import bulk_create, model_fields, upsert
 from placements.models import Child, Provider
 from placements.registry import register_import_kind
 
@@ -178,38 +178,41 @@ class PanelDecisions(ImportKind):
         ids = [c["_id"] for c in clean_rows if c["_id"]]
         existing = PanelRequest.objects.in_bulk(ids) if ids else {}
         user = context.user if getattr(context.user, "is_authenticated", False) else None
-        new, changed, fields, matched = [], [], set(), 0
-        for clean in clean_rows:
+        decided_before = {pk for pk, request in existing.items() if request.is_decided}
+
+        def values_of(clean: dict) -> dict:
             values = model_fields(clean)
             panel_date = values.pop("panel_date")
             values["meeting_id"] = meetings[(panel_date, values.pop("panel_type"))].pk
-            request = existing.get(clean["_id"]) if clean["_id"] else None
-            if request is None:
-                request = PanelRequest(created_by=user, **values)
-                if request.is_decided:
-                    request.decided_at = _decided_at(panel_date)
-                    request.decided_by = user
-                new.append(request)
-                continue
-            matched += 1
-            was_decided = request.is_decided
-            changed_fields = apply_changes(request, values)
-            if not changed_fields:
-                continue
-            if request.is_decided and not was_decided:
-                request.decided_at = _decided_at(panel_date)
+            return values
+
+        def build(values: dict, clean: dict) -> PanelRequest:
+            request = PanelRequest(created_by=user, **values)
+            if request.is_decided:
+                request.decided_at = _decided_at(clean["panel_date"])
+                request.decided_by = user
+            return request
+
+        def on_change(request: PanelRequest, clean: dict) -> None:
+            if request.is_decided and request.pk not in decided_before:
+                request.decided_at = _decided_at(clean["panel_date"])
                 request.decided_by = user
             elif not request.is_decided:
                 request.decided_at = None
                 request.decided_by = None
             request.version += 1
-            fields.update(changed_fields)
-            changed.append(request)
-        fields -= {"meeting_id", "child_id", "request_type"}
-        fields |= {"version", "decided_at", "decided_by"}
-        bulk_create(PanelRequest, new, context)
-        bulk_update(PanelRequest, changed, fields, context)
-        return len(new), matched
+
+        return upsert(
+            PanelRequest,
+            clean_rows,
+            existing,
+            context,
+            key_fields={"meeting_id", "child_id", "request_type"},
+            extra_fields={"version", "decided_at", "decided_by"},
+            values_of=values_of,
+            build=build,
+            on_change=on_change,
+        )
 
 
 register_import_kind(PanelDecisions.name, PanelDecisions())

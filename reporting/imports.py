@@ -6,7 +6,7 @@ from placements import rules
 from placements.imports import parsing
 from placements.imports.base import Column, ImportContext, ImportKind, RowParser
 from placements.imports.readers import Row
-from placements.imports.writing import apply_changes, bulk_create, bulk_update
+from placements.imports.writing import upsert
 from placements.registry import register_import_kind
 
 from .models import BudgetLine
@@ -52,23 +52,7 @@ class Budget(ImportKind):
     def write_chunk(self, clean_rows, context):
         ids = [c["_id"] for c in clean_rows if c["_id"]]
         existing = BudgetLine.objects.in_bulk(ids) if ids else {}
-        new, changed = [], []
-        for clean in clean_rows:
-            if clean["_id"] is None:
-                new.append(
-                    BudgetLine(
-                        financial_year=clean["financial_year"],
-                        line=clean["line"],
-                        amount=clean["amount"],
-                    )
-                )
-            else:
-                line = existing[clean["_id"]]
-                if apply_changes(line, {"amount": clean["amount"]}):
-                    changed.append(line)
-        bulk_create(BudgetLine, new, context)
-        bulk_update(BudgetLine, changed, {"amount"}, context)
-        return len(new), len(ids)
+        return upsert(BudgetLine, clean_rows, existing, context, update_only={"amount"})
 
 
 register_import_kind(Budget.name, Budget())

@@ -13,7 +13,7 @@ from placements.registry import register_import_kind
 from . import parsing
 from .base import Column, ImportContext, ImportKind, RowError, RowParser
 from .readers import Row
-from .writing import apply_changes, bulk_create, bulk_update, model_fields
+from .writing import apply_changes, bulk_create, bulk_update, upsert
 
 # --- providers-gias ----------------------------------------------------------------------
 
@@ -185,23 +185,14 @@ class ProvidersGias(ImportKind):
 
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
         existing = Provider.objects.in_bulk([c["urn"] for c in clean_rows], field_name="urn")
-        new, changed, fields, matched = [], [], set(), 0
-        for clean in clean_rows:
-            values = model_fields(clean)
-            provider = existing.get(clean["urn"])
-            if provider is None:
-                values.setdefault("setting_group", rules.OTHER)
-                provider = Provider(**values)
-                new.append(provider)
-            else:
-                matched += 1
-                if changed_fields := apply_changes(provider, values):
-                    fields.update(changed_fields)
-                    changed.append(provider)
-            clean["_obj"] = provider
-        fields.discard("urn")
-        bulk_create(Provider, new, context)
-        bulk_update(Provider, changed, fields, context)
+
+        def build(values: dict, clean: dict) -> Provider:
+            values.setdefault("setting_group", rules.OTHER)
+            return Provider(**values)
+
+        created, matched = upsert(
+            Provider, clean_rows, existing, context, lookup="urn", key_fields={"urn"}, build=build
+        )
         if any(c.get("_needs") is not None for c in clean_rows):
             through = Provider.need_types.through
             with_needs = [c for c in clean_rows if c.get("_needs") is not None]
@@ -214,7 +205,7 @@ class ProvidersGias(ImportKind):
                 ],
                 batch_size=1000,
             )
-        return len(new), matched
+        return created, matched
 
 
 # --- children --------------------------------------------------------------------------
@@ -365,25 +356,12 @@ class Children(ImportKind):
         existing = Child.objects.in_bulk(
             [c["child_ref"] for c in clean_rows], field_name="child_ref"
         )
-        new, changed, fields, matched = [], [], set(), 0
-        for clean in clean_rows:
-            values = model_fields(clean)
-            child = existing.get(clean["child_ref"])
-            if child is None:
-                child = Child(**values)
-                new.append(child)
-            else:
-                matched += 1
-                if changed_fields := apply_changes(child, values):
-                    fields.update(changed_fields)
-                    changed.append(child)
-            clean["_obj"] = child
-        fields.discard("child_ref")
-        bulk_create(Child, new, context)
-        bulk_update(Child, changed, fields, context)
+        created, matched = upsert(
+            Child, clean_rows, existing, context, lookup="child_ref", key_fields={"child_ref"}
+        )
         if self._has_ehcp_columns(context):
             self._write_ehcps(clean_rows, context)
-        return len(new), matched
+        return created, matched
 
     def _write_ehcps(self, clean_rows: list[dict], context: ImportContext) -> None:
         ehcps = latest_ehcps(c["_obj"].pk for c in clean_rows if c["_exists"])
@@ -600,25 +578,18 @@ class Placements(ImportKind):
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
         ids = [c["_id"] for c in clean_rows if c["_id"]]
         existing = Placement.objects.in_bulk(ids) if ids else {}
-        new, changed, fields, matched = [], [], set(), 0
-        for clean in clean_rows:
-            values = model_fields(clean)
-            if clean["_id"] is None:
-                new.append(Placement(**values))
-            else:
-                matched += 1
-                placement = existing[clean["_id"]]
-                if changed_fields := apply_changes(placement, values):
-                    placement.version += 1
-                    fields.update(changed_fields)
-                    changed.append(placement)
-        fields -= {"child_id", "provider_id", "start_date"}
-        fields.add("version")
         # Updates first: a file that ends a child's open placement and adds the next one must
         # end the old one before the one-open-placement-per-child constraint sees the new one.
-        bulk_update(Placement, changed, fields, context)
-        bulk_create(Placement, new, context)
-        return len(new), matched
+        return upsert(
+            Placement,
+            clean_rows,
+            existing,
+            context,
+            key_fields={"child_id", "provider_id", "start_date"},
+            extra_fields={"version"},
+            on_change=_bump_version,
+            updates_first=True,
+        )
 
 
 class _Keep:
@@ -627,6 +598,10 @@ class _Keep:
 
 
 _KEEP = _Keep()
+
+
+def _bump_version(placement: Placement, clean: dict) -> None:
+    placement.version += 1
 
 
 def _until(end: dt.date | None) -> str:

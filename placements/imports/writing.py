@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.db import connections, router
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
@@ -103,3 +105,58 @@ def apply_changes(obj, values: dict) -> set[str]:
             setattr(obj, name, value)
             changed.add(name)
     return changed
+
+
+def upsert(
+    model,
+    clean_rows: list[dict],
+    existing: dict,
+    context,
+    *,
+    lookup: str = "_id",
+    key_fields: Iterable[str] = (),
+    update_only: Iterable[str] | None = None,
+    extra_fields: Iterable[str] = (),
+    values_of: Callable[[dict], dict] = model_fields,
+    build: Callable[[dict, dict], object] | None = None,
+    on_change: Callable[[object, dict], None] | None = None,
+    updates_first: bool = False,
+) -> tuple[int, int]:
+    """Create or update one record per clean row, with bulk queries; returns (created, updated).
+
+    `existing` holds the loaded records, found by the row's `lookup` entry: `_id` (the pk found in
+    validation, None for a new record) or a natural key such as `urn` (absent → new record).
+    `values_of(clean)` gives the field values; `build(values, clean)` makes a new record (default
+    `model(**values)`). A loaded record is compared on its values (only `update_only`, if given)
+    and, when something changed, `on_change(obj, clean)` runs and it is written: its changed
+    fields less `key_fields`, plus `extra_fields`. Each row's record is kept as `clean["_obj"]`.
+    `updates_first` writes the updates before the new records.
+    """
+    new, changed, fields, matched = [], [], set(), 0
+    for clean in clean_rows:
+        values = values_of(clean)
+        key = clean[lookup]
+        # A pk found in validation was loaded: look it up strictly; other keys may be new.
+        strict = lookup == "_id" and key is not None
+        obj = existing[key] if strict else existing.get(key)
+        if obj is None:
+            obj = build(values, clean) if build else model(**values)
+            new.append(obj)
+        else:
+            matched += 1
+            if update_only is not None:
+                values = {name: values[name] for name in update_only}
+            if changed_fields := apply_changes(obj, values):
+                if on_change:
+                    on_change(obj, clean)
+                fields.update(changed_fields)
+                changed.append(obj)
+        clean["_obj"] = obj
+    fields = (fields - set(key_fields)) | set(extra_fields)
+    if updates_first:
+        bulk_update(model, changed, fields, context)
+        bulk_create(model, new, context)
+    else:
+        bulk_create(model, new, context)
+        bulk_update(model, changed, fields, context)
+    return len(new), matched
