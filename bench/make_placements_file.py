@@ -38,6 +38,7 @@ def main() -> None:
 
     django.setup()
     from placements import rules
+    from placements.imports.exports import PLACEMENT_COLUMNS
     from placements.models import Child, Provider
 
     rng = random.Random(args.seed)
@@ -84,19 +85,7 @@ def main() -> None:
     written = 0
     with open(args.output, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "child_ref",
-                "provider_urn",
-                "setting_type",
-                "start_date",
-                "end_date",
-                "annual_cost",
-                "additional_cost",
-                "attendance_pattern",
-                "reason",
-            ]
-        )
+        writer.writerow(PLACEMENT_COLUMNS)
         for ref in refs:
             start = dt.date(2015, 9, 1) + dt.timedelta(days=rng.randrange(365))
             for n in range(args.per_child):
