@@ -38,3 +38,38 @@ class PlacementRegisterForm(forms.Form):
         required=False,
         choices=[("", "Any setting")] + rules.SETTING_GROUP_CHOICES,
     )
+
+
+class PlacementChangeForm(forms.Form):
+    """Change or end a placement. `version` is the one the form showed (a stale save is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = forms.DateField(
+        label="End date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day of the placement. Leave blank while it continues.",
+    )
+    attendance_pattern = forms.ChoiceField(label="Attendance pattern", choices=[])
+    annual_cost = forms.DecimalField(
+        label="Base annual fee",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "prefix": "£"}),
+        error_messages={"min_value": "The base annual fee must be £0 or more"},
+    )
+    additional_cost = forms.DecimalField(
+        label="Additional funding (a year)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "prefix": "£"}),
+        error_messages={"min_value": "Additional funding must be £0 or more"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import AttendancePattern
+
+        super().__init__(*args, **kwargs)
+        self.fields["attendance_pattern"].choices = AttendancePattern.choices

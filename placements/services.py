@@ -69,6 +69,18 @@ def _check_overlap(placement: Placement) -> None:
         )
 
 
+def _check_dates(placement: Placement) -> None:
+    if placement.end_date and placement.start_date and placement.end_date < placement.start_date:
+        raise DomainError(
+            {
+                "end_date": (
+                    "The end date must be the same as or after the start date, "
+                    f"{placement.start_date:%-d %B %Y}"
+                )
+            }
+        )
+
+
 def _check_shares(placement: Placement) -> None:
     total = placement.education_share + placement.health_share + placement.social_care_share
     if total != Decimal(100):
@@ -135,6 +147,7 @@ def placement_create(
         dual_registered=dual_registered,
     )
     _full_clean(placement, exclude=["version"])
+    _check_dates(placement)
     _check_shares(placement)
     _check_overlap(placement)
     _validate_constraints(placement)
@@ -163,6 +176,7 @@ def placement_update(*, placement: Placement, version: int, **changes) -> Placem
     for field, value in changes.items():
         setattr(current, field, value)
     _full_clean(current, exclude=["version"])
+    _check_dates(current)
     _check_shares(current)
     _check_overlap(current)
     _validate_constraints(current)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
     path("placements/", views.placement_list, name="placement_list"),
+    path("placements/<int:pk>/change/", views.placement_change, name="placement_change"),
 ]
 
 urlpatterns += import_urlpatterns

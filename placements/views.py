@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import roles, rules, selectors
-from .forms import ChildSearchForm, PlacementRegisterForm, ProviderSearchForm
-from .models import Child, Provider
+from . import roles, rules, selectors, services
+from .errors import DomainError, StaleEditError
+from .forms import ChildSearchForm, PlacementChangeForm, PlacementRegisterForm, ProviderSearchForm
+from .models import Child, Placement, Provider
 
 PAGE_SIZE = 50
 
@@ -120,4 +122,58 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         request,
         "placements/placement_list.html",
         {"form": form, "page": page, "nav_section": "placements"},
+    )
+
+
+def _placement_initial(placement: Placement) -> dict:
+    return {
+        "version": placement.version,
+        "end_date": placement.end_date,
+        "attendance_pattern": placement.attendance_pattern,
+        "annual_cost": placement.annual_cost,
+        "additional_cost": placement.additional_cost,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("placements.change_placement", raise_exception=True)
+def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_object_or_404(Placement.objects.select_related("child", "provider"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = PlacementChangeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.placement_update(
+                    placement=placement,
+                    version=data["version"],
+                    end_date=data["end_date"],
+                    attendance_pattern=data["attendance_pattern"],
+                    annual_cost=data["annual_cost"],
+                    additional_cost=data["additional_cost"],
+                )
+            except StaleEditError as error:
+                # Show the other person's values, with the version they saved, and say why.
+                placement.refresh_from_db()
+                form = PlacementChangeForm(_placement_initial(placement))
+                form.is_valid()
+                error.add_to_form(form)
+                status = 409
+            except DomainError as error:
+                error.add_to_form(form)
+                status = 400
+            else:
+                messages.success(request, "The placement has been changed.")
+                return redirect("placements:child_detail", child_ref=placement.child.child_ref)
+        else:
+            status = 400
+    else:
+        form = PlacementChangeForm(initial=_placement_initial(placement))
+    history = placement.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "placements/placement_change.html",
+        {"form": form, "placement": placement, "history": history, "nav_section": "children"},
+        status=status,
     )
