@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from dps import selectors as dps_selectors
 from panel import selectors as panel_selectors
-from placements import roles
+from placements import roles, rules
 
 from . import selectors
 
@@ -26,5 +26,15 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue"] = list(overdue[:10])
         context["due_soon"] = list(dps_selectors.consultations_due_soon(today=today)[:10])
     if user.has_perm(roles.VIEW_DASHBOARDS):
-        context["headline"] = selectors.snapshot_latest("headline")
+        snapshot = selectors.snapshot_latest("headline")
+        if snapshot is not None:
+            figures = snapshot.data
+            if not user.has_perm(roles.CASEWORK):
+                figures = rules.suppress_row(
+                    figures,
+                    count_fields=["inmss_placements", "ehcps"],
+                    figure_fields=["inmss_share", "inmss_avg_annual_cost", "inmss_spend_fy"],
+                )
+            context["headline"] = snapshot
+            context["figures"] = figures
     return render(request, "reporting/home.html", context)

@@ -85,7 +85,6 @@ def test_manager_home_shows_figures_but_no_names(county, manager_client):
     page = manager_client.get("/").content.decode()
 
     assert "INMSS placements active" in page
-    assert "£38,000" in page
     for child in county["children"]:
         assert child.last_name not in page
     assert "Consultations overdue" not in page
@@ -128,3 +127,16 @@ def test_recompute_runs_on_a_real_celery_worker(county, celery_worker_process):
     assert result.get(timeout=60) == len(services.DASHBOARDS)
     snapshot = DashboardSnapshot.objects.get(dashboard="headline", as_of=county["today"])
     assert snapshot.data["inmss_placements"] == 2
+
+
+def test_small_headline_counts_are_suppressed_for_managers_only(
+    county, manager_client, officer_client
+):
+    services.snapshots_recompute()  # 2 INMSS placements: a small number
+
+    manager_page = manager_client.get("/").content.decode()
+    officer_page = officer_client.get("/").content.decode()
+
+    assert '<span class="app-figure__value">c</span>' in manager_page
+    assert "£38,000" not in manager_page
+    assert '<span class="app-figure__value">2</span>' in officer_page
