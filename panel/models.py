@@ -132,15 +132,23 @@ class PanelRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.get_request_type_display()} for {self.child.child_ref}"
 
+    @staticmethod
+    def requested_cost_expression():
+        """`requested_cost` in SQL, for sums in the database."""
+        return models.F("requested_base_cost") + models.F("requested_additional_cost")
+
+    @staticmethod
+    def label_for_needs(primary: str, secondary: str | None) -> str:
+        """The deck's need label: the primary need, or "ASD with SEMH" with a secondary one."""
+        return f"{primary} with {secondary}" if secondary else primary
+
     @property
     def requested_cost(self) -> Decimal:
         return rules.placement_cost(self.requested_base_cost, self.requested_additional_cost)
 
     @property
     def need_label(self) -> str:
-        if self.secondary_need_id:
-            return f"{self.primary_need_id} with {self.secondary_need_id}"
-        return self.primary_need_id
+        return self.label_for_needs(self.primary_need_id, self.secondary_need_id)
 
     @property
     def is_decided(self) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from placements import rules
@@ -71,7 +71,7 @@ def meeting_agenda(*, meeting_id: int) -> QuerySet[PanelRequest]:
 def meeting_totals(*, meeting_id: int) -> dict:
     """Running totals of a meeting in one query: per outcome the number of requests, the
     requested and the agreed annual cost; the undecided requests; and the whole agenda."""
-    requested = F("requested_base_cost") + F("requested_additional_cost")
+    requested = PanelRequest.requested_cost_expression()
     aggregates = {"all_count": Count("id"), "all_requested": Coalesce(Sum(requested), _ZERO)}
     for outcome in ["", *OUTCOMES]:
         key = outcome or "undecided"
@@ -211,9 +211,7 @@ def panel_summary(
         requests.values("outcome", "primary_need_id", "secondary_need_id")
         .annotate(
             requests=Count("id"),
-            cost=Sum(
-                F("requested_base_cost") + F("requested_additional_cost"), output_field=_MONEY
-            ),
+            cost=Sum(PanelRequest.requested_cost_expression(), output_field=_MONEY),
         )
         .order_by()
     )
@@ -223,9 +221,7 @@ def panel_summary(
         totals = by_outcome[row["outcome"]]
         totals["requests"] += row["requests"]
         totals["cost"] += Decimal(row["cost"] or 0)
-        need = row["primary_need_id"]
-        if row["secondary_need_id"]:
-            need = f"{need} with {row['secondary_need_id']}"
+        need = PanelRequest.label_for_needs(row["primary_need_id"], row["secondary_need_id"])
         by_need[need] = by_need.get(need, 0) + row["requests"]
     total = sum(by_need.values())
     outcomes = [

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from placements import services as placement_services
-from placements.errors import DomainError, StaleEditError
+from placements.errors import DomainError, StaleEditError, full_clean_or_raise
 from placements.models import Child, NeedType, Placement, Provider
 from placements.selectors import current_ehcp
 
@@ -39,13 +38,6 @@ _COPIED_FIELDS = [
     "case_summary",
     "expected_start",
 ]
-
-
-def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error) from error
 
 
 def _save(instance, user, **kwargs) -> None:
@@ -75,7 +67,7 @@ def meeting_create(
         date=date, panel_type=panel_type, chair=chair.strip(), members=members.strip()
     )
     meeting.location = location.strip()
-    _full_clean(meeting)
+    full_clean_or_raise(meeting)
     _save(meeting, user)
     waiting = (
         PanelRequest.objects.select_for_update(of=("self",))
@@ -165,7 +157,7 @@ def request_create(
         expected_start=expected_start,
         created_by=user,
     )
-    _full_clean(item, exclude=["version"])
+    full_clean_or_raise(item, exclude=["version"])
     _save(item, user)
     return item
 
@@ -245,7 +237,7 @@ def decision_record(
     item.decided_by = user
     item.decided_at = timezone.now()
     item.version += 1
-    _full_clean(item)
+    full_clean_or_raise(item)
     _save(item, user)
     if outcome in RETURNING:
         next_meeting = selectors.meeting_after(item.meeting)

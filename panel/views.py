@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from placements import roles, rules
 from placements.errors import DomainError, StaleEditError
 from placements.exports import xlsx_response
-from placements.models import Child
 from placements.reports import to_csv
-from placements.selectors import current_ehcp
+from placements.selectors import child_by_ref, current_ehcp
 
 from . import selectors, services
 from .forms import (
@@ -157,7 +156,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         ref = request.GET.get("child", "").strip()
         if ref:
             initial["child_ref"] = ref
-            child = Child.objects.filter(child_ref__iexact=ref).prefetch_related("ehcps").first()
+            child = child_by_ref(ref)
             ehcp = current_ehcp(child) if child else None
             if ehcp is not None:
                 initial["primary_need"] = ehcp.primary_need_id or ""

@@ -40,5 +40,14 @@ class DomainError(Exception):
                 form.add_error(target, message)
 
 
+def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+    """Field validation as a DomainError. Constraints are left to the caller, to check after the
+    domain rules, whose messages say more than a constraint name."""
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
+
+
 class StaleEditError(DomainError):
     """Someone else saved the record after this form was opened."""

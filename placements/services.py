@@ -9,16 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from . import rules
-from .errors import DomainError, StaleEditError
+from .errors import DomainError, StaleEditError, full_clean_or_raise
 from .models import Child, Placement, Provider
-
-
-def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
-    """Field validation only: constraints are checked after the rules, whose messages say more."""
-    try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error) from error
 
 
 def _validate_constraints(instance) -> None:
@@ -146,7 +138,7 @@ def placement_create(
         social_care_share=social_care_share,
         dual_registered=dual_registered,
     )
-    _full_clean(placement, exclude=["version"])
+    full_clean_or_raise(placement, exclude=["version"])
     _check_dates(placement)
     _check_shares(placement)
     _check_overlap(placement)
@@ -175,7 +167,7 @@ def placement_update(*, placement: Placement, version: int, **changes) -> Placem
         )
     for field, value in changes.items():
         setattr(current, field, value)
-    _full_clean(current, exclude=["version"])
+    full_clean_or_raise(current, exclude=["version"])
     _check_dates(current)
     _check_shares(current)
     _check_overlap(current)

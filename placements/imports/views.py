@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from placements import exports, roles
+from placements import exports, roles, selectors
 from placements.errors import DomainError
 from placements.models import ImportRecord, Job
 from placements.registry import IMPORT_KINDS, autodiscover
@@ -51,7 +51,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "kinds": [(name, IMPORT_KINDS[name]) for name, _ in kind_choices()],
-            "history": ImportRecord.objects.select_related("user")[:HISTORY_SIZE],
+            "history": selectors.imports_recent(limit=HISTORY_SIZE),
             "nav_section": "imports",
         },
         status=400 if form.errors else 200,
