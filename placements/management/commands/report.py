@@ -17,6 +17,14 @@ def _date(text: str) -> dt.date:
         raise CommandError(f"'{text}' is not a date as YYYY-MM-DD") from error
 
 
+def _academic_year(text: str) -> int:
+    """`2025` or `2025/26`: the year the academic year starts in."""
+    head = text.strip().split("/", 1)[0].split("-", 1)[0]
+    if not (head.isdigit() and len(head) == 4):
+        raise CommandError(f"'{text}' is not an academic year such as 2025 or 2025/26")
+    return int(head)
+
+
 class Command(BaseCommand):
     help = "Print a report as CSV or JSON. Names: " + ", ".join(sorted(REPORTS)) + "."
 
@@ -54,7 +62,7 @@ class Command(BaseCommand):
             "date_to": _date(options["date_to"]) if options["date_to"] else None,
             "as_of": as_of,
             "fy": fy,
-            "ay": int(options["ay"]) if options["ay"] else None,
+            "ay": _academic_year(options["ay"]) if options["ay"] else None,
             "top": options["top"],
             "scenario": options["scenario"],
             "suppress": options["suppress"],
