@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from placements import reports, rules
 from placements.errors import DomainError
+from placements.imports.parsing import parse_academic_year
 from placements.registry import REPORTS, autodiscover
 
 
@@ -18,11 +19,10 @@ def _date(text: str) -> dt.date:
 
 
 def _academic_year(text: str) -> int:
-    """`2025` or `2025/26`: the year the academic year starts in."""
-    head = text.strip().split("/", 1)[0].split("-", 1)[0]
-    if not (head.isdigit() and len(head) == 4):
-        raise CommandError(f"'{text}' is not an academic year such as 2025 or 2025/26")
-    return int(head)
+    try:
+        return parse_academic_year(text)
+    except ValueError as error:
+        raise CommandError(f"'{text}' {error}") from error
 
 
 class Command(BaseCommand):
