@@ -38,7 +38,7 @@ def main() -> None:
 
     django.setup()
     from placements import rules
-    from placements.imports.exports import PLACEMENT_COLUMNS
+    from placements.exports import PLACEMENT_COLUMNS
     from placements.models import Child, Provider
 
     rng = random.Random(args.seed)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from placements.views import health
+from core.views import health
 from reporting.views import home
 
 admin.site.site_header = "SEN placements administration"
@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("imports/", include("imports.urls")),
     path("", include("placements.urls")),
     path("dps/", include("dps.urls")),
     path("panel/", include("panel.urls")),

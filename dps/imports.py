@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from placements import rules
-from placements.imports import parsing
-from placements.imports.base import Column, ImportContext, ImportKind, RowParser
-from placements.imports.readers import Row
-from placements.imports.writing import upsert
+from core import calendar, choices
+from imports import parsing
+from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.readers import Row
+from imports.registry import register_import_kind
+from imports.writing import upsert
+from placements.imports import parse_attendance
 from placements.models import AttendancePattern, Provider
-from placements.registry import register_import_kind
 
 from .models import FeeSchedule, Framework, Lot, Membership
 
@@ -21,6 +22,7 @@ def _providers(urns) -> dict[int, int]:
 
 class DpsMembership(ImportKind):
     name = "dps-membership"
+    label = "DPS membership"
     description = "Providers' membership of a DPS framework: lot, status, admission date, score."
     columns = (
         Column("urn", True, "Provider URN (already recorded)", "886123"),
@@ -50,12 +52,12 @@ class DpsMembership(ImportKind):
             parsed.append(p)
         providers = _providers(p.data["urn"] for p in parsed if p.data.get("urn"))
         names = {
-            rules.normalise_choice(p.data["framework"]) for p in parsed if p.data.get("framework")
+            choices.normalise_choice(p.data["framework"]) for p in parsed if p.data.get("framework")
         }
         frameworks = {
-            rules.normalise_choice(f.name): f
+            choices.normalise_choice(f.name): f
             for f in Framework.objects.all()
-            if rules.normalise_choice(f.name) in names
+            if choices.normalise_choice(f.name) in names
         }
         lots: dict[int, list[Lot]] = {}
         for lot in Lot.objects.filter(framework__in=frameworks.values()):
@@ -71,7 +73,7 @@ class DpsMembership(ImportKind):
             urn, name, lot_text = p.data.get("urn"), p.data.get("framework"), p.data.get("lot")
             if urn and urn not in providers:
                 p.error("urn", "is not a known provider URN")
-            framework = frameworks.get(rules.normalise_choice(name)) if name else None
+            framework = frameworks.get(choices.normalise_choice(name)) if name else None
             if name and framework is None:
                 p.error("framework", "is not a recorded framework: add it first")
             lot = None
@@ -95,9 +97,9 @@ class DpsMembership(ImportKind):
 
     @staticmethod
     def _find_lot(lots: list[Lot], text: str) -> Lot | None:
-        wanted = rules.normalise_choice(text).removeprefix("lot_")
+        wanted = choices.normalise_choice(text).removeprefix("lot_")
         for lot in lots:
-            if wanted in (str(lot.number), rules.normalise_choice(lot.name)):
+            if wanted in (str(lot.number), choices.normalise_choice(lot.name)):
                 return lot
         return None
 
@@ -111,6 +113,7 @@ class DpsMembership(ImportKind):
 
 class Fees(ImportKind):
     name = "fees"
+    label = "Fee schedules"
     description = "Providers' annual fees per academic year, attendance pattern and band."
     columns = (
         Column("urn", True, "Provider URN (already recorded)", "886123"),
@@ -127,7 +130,7 @@ class Fees(ImportKind):
             p = RowParser(row, context)
             p.field("urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
             p.field("academic_year", parsing.parse_academic_year, required=True)
-            p.field("attendance_pattern", parsing.parse_attendance, required=True)
+            p.field("attendance_pattern", parse_attendance, required=True)
             p.text("band", max_length=40)
             p.data.setdefault("band", "")
             p.field("annual_fee", parsing.parse_money, required=True)
@@ -155,7 +158,7 @@ class Fees(ImportKind):
                 )
                 data["_key"] = (
                     urn,
-                    rules.academic_year_label(data["academic_year"]),
+                    calendar.academic_year_label(data["academic_year"]),
                     dict(AttendancePattern.choices)[data["attendance_pattern"]],
                     data["band"],
                 )
@@ -171,5 +174,5 @@ class Fees(ImportKind):
         return upsert(FeeSchedule, clean_rows, existing, context, update_only={"annual_fee"})
 
 
-register_import_kind(DpsMembership.name, DpsMembership())
-register_import_kind(Fees.name, Fees())
+register_import_kind(DpsMembership())
+register_import_kind(Fees())

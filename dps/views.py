@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from placements import exports, roles
+from core import downloads, roles
 
 from . import selectors
 
@@ -32,11 +32,11 @@ def contract_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.contract_register_rows()
     stamp = timezone.localdate().isoformat()
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(
+        return downloads.xlsx_response(
             f"contracts-{stamp}.xlsx",
             {"Contracts": (CONTRACT_COLUMNS, rows)},
             money_columns={"Contracts": CONTRACT_MONEY},
         )
-    return exports.csv_response(
+    return downloads.csv_response(
         f"contracts-{stamp}.csv", CONTRACT_COLUMNS, rows, money_columns=CONTRACT_MONEY
     )

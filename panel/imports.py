@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from placements.imports import parsing
-from placements.imports.base import Column, ImportContext, ImportKind, RowParser
-from placements.imports.readers import Row
-from placements.imports.writing import bulk_create, model_fields, upsert
+from imports import parsing
+from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.readers import Row
+from imports.registry import register_import_kind
+from imports.writing import bulk_create, model_fields, upsert
+from placements.imports import parse_need
 from placements.models import Child, Provider
-from placements.registry import register_import_kind
 
 from .models import Meeting, PanelRequest, PanelType
 
@@ -46,6 +47,7 @@ def _decided_at(panel_date: dt.date) -> dt.datetime:
 
 class PanelDecisions(ImportKind):
     name = "panel-decisions"
+    label = "Panel decisions"
     description = "Requests put to panels and their outcomes (creates the meetings as needed)."
     columns = (
         Column("panel_date", True, "", "2025-03-12"),
@@ -95,8 +97,8 @@ class PanelDecisions(ImportKind):
                 required=True,
             )
             p.field("provider_urn", lambda v: parsing.parse_int(v, minimum=1))
-            p.field("primary_need", parsing.parse_need, required=True, to="primary_need_id")
-            p.field("secondary_need", parsing.parse_need, to="secondary_need_id")
+            p.field("primary_need", parse_need, required=True, to="primary_need_id")
+            p.field("secondary_need", parse_need, to="secondary_need_id")
             p.field("requested_cost", parsing.parse_money, required=True, to="_total")
             p.field("requested_additional_cost", parsing.parse_money, to="_additional")
             p.field("agreed_cost", parsing.parse_money)
@@ -215,4 +217,4 @@ class PanelDecisions(ImportKind):
         )
 
 
-register_import_kind(PanelDecisions.name, PanelDecisions())
+register_import_kind(PanelDecisions())

@@ -1,9 +1,9 @@
-"""The panel's reports for the `report` command (found by `placements.registry.autodiscover`)."""
+"""The panel's reports for the `report` command (found by `core.registry.autodiscover`)."""
 
 from __future__ import annotations
 
-from placements.errors import DomainError
-from placements.registry import register_report
+from core.errors import DomainError
+from core.registry import register_report
 
 from . import selectors
 

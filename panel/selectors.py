@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from placements import rules
+from core import disclosure, money
 from placements.models import Provider
 from placements.selectors import provider_search
 
@@ -129,7 +129,7 @@ def _show(field: str, value, item: PanelRequest) -> str:
     if field == "outcome":
         return dict(PanelRequest.Outcome.choices).get(value, value)
     if field == "agreed_cost":
-        return f"£{rules.round_money(value):,.2f}"
+        return f"£{money.round_money(value):,.2f}"
     if field == "placement":
         return "recorded"
     return str(value)
@@ -228,7 +228,7 @@ def panel_summary(
         {
             "outcome": outcome,
             "requests": by_outcome[outcome]["requests"],
-            "cost_thousands": int(rules.round_half_up(by_outcome[outcome]["cost"] / 1000)),
+            "cost_thousands": int(money.round_half_up(by_outcome[outcome]["cost"] / 1000)),
         }
         for outcome in OUTCOMES
     ]
@@ -236,15 +236,17 @@ def panel_summary(
         {
             "need": need,
             "requests": count,
-            "percent": rules.round_half_up(Decimal(count) * 100 / Decimal(total), 1),
+            "percent": money.round_half_up(Decimal(count) * 100 / Decimal(total), 1),
         }
         for need, count in sorted(by_need.items(), key=lambda pair: (-pair[1], pair[0]))
     ]
     if suppress:
-        outcomes = rules.suppress_rows(
+        outcomes = disclosure.suppress_rows(
             outcomes, count_fields=["requests"], figure_fields=["cost_thousands"]
         )
-        needs = rules.suppress_rows(needs, count_fields=["requests"], figure_fields=["percent"])
+        needs = disclosure.suppress_rows(
+            needs, count_fields=["requests"], figure_fields=["percent"]
+        )
     return {"outcomes": outcomes, "needs": needs}
 
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from placements import services as placement_services
-from placements.errors import DomainError, StaleEditError, full_clean_or_raise
 from placements.models import Child, NeedType, Placement, Provider
 from placements.selectors import current_ehcp
 

@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from placements import roles, rules
-from placements.errors import DomainError, StaleEditError
-from placements.exports import xlsx_response
-from placements.reports import to_csv
+from core import calendar, disclosure, downloads, roles
+from core.errors import DomainError, StaleEditError
 from placements.selectors import child_by_ref, current_ehcp
 
 from . import selectors, services
@@ -306,7 +304,7 @@ def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | 
     if not any(data.get(name) for name in ("date_from", "date_to", "meeting")):
         # With no dates chosen, show the financial year so far: what a manager asks first.
         today = timezone.localdate()
-        fy_start, _ = rules.financial_year_bounds(rules.financial_year_of(today))
+        fy_start, _ = calendar.financial_year_bounds(calendar.financial_year_of(today))
         data = {"date_from": fy_start.isoformat(), "date_to": today.isoformat()}
     form = SummaryForm(data)
     meeting = None
@@ -342,7 +340,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     if result is not None:
         result = _labelled(result)
         counts = [
-            None if row["requests"] == rules.SUPPRESSED else row["requests"]
+            None if row["requests"] == disclosure.SUPPRESSED else row["requests"]
             for row in result["outcomes"]
         ]
         if any(counts):  # nothing to draw when every count is zero or suppressed
@@ -381,14 +379,12 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
         end = form.cleaned_data["date_to"] or timezone.localdate()
         stem = f"panel-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse("\ufeff" + to_csv(result), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
+        return downloads.rows_csv_response(f"{stem}.csv", result)
     sheets = {
         name: (list(rows[0].keys()) if rows else [], [list(row.values()) for row in rows])
         for name, rows in result.items()
     }
-    return xlsx_response(f"{stem}.xlsx", sheets)
+    return downloads.xlsx_response(f"{stem}.xlsx", sheets)
 
 
 # --- Past decisions --------------------------------------------------------------------

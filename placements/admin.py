@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import EHCP, Child, Job, NeedType, Placement, Provider
+from .models import EHCP, Child, NeedType, Placement, Provider
 
 
 @admin.register(NeedType)
@@ -39,9 +39,3 @@ class PlacementAdmin(SimpleHistoryAdmin):
     search_fields = ["child__child_ref", "provider__name", "=provider__urn"]
     raw_id_fields = ["child", "provider"]
     readonly_fields = ["version"]
-
-
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "status", "progress_done", "progress_total", "created_by", "created_at"]
-    list_filter = ["kind", "status"]

@@ -1,15 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class PlacementsConfig(AppConfig):
     name = "placements"
-
-    def ready(self) -> None:
-        from .registry import autodiscover
-        from .roles import roles_ensure_after_migrate
-
-        post_migrate.connect(roles_ensure_after_migrate, sender=self)
-        autodiscover()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -56,10 +55,7 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "child_ref"]
         verbose_name_plural = "children"
-        permissions = [
-            ("view_casework", "Can see children's personal data and casework"),
-            ("import_data", "Can import and export the council's data"),
-        ]
+        permissions = [("view_casework", "Can see children's personal data and casework")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.child_ref})"
@@ -325,87 +321,3 @@ class Placement(models.Model):
 
     def is_active_on(self, day) -> bool:
         return not self.withdrawn and rules.is_active(self.start_date, self.end_date, day)
-
-
-class Job(models.Model):
-    """A long piece of work a user started (an import, a recompute), with progress for the page."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    kind = models.CharField(max_length=40)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} job {self.pk} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
-
-
-class ImportRecord(models.Model):
-    """One run of an import (web or command line): who, when, which file, and what it did."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        REJECTED = "rejected", "Rejected: the file has errors"
-        FAILED = "failed", "Failed"
-
-    kind = models.CharField(max_length=40)
-    file_name = models.CharField(max_length=255)
-    stored_file = models.CharField(
-        max_length=300, blank=True, help_text="The upload, relative to MEDIA_ROOT (web imports)"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    job = models.ForeignKey(
-        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_records"
-    )
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    rows_read = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    errors_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="The first errors, for the page")
-    unknown_columns = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    failure = models.TextField(blank=True, help_text="An unexpected failure, not a row error")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} import of {self.file_name} ({self.status})"

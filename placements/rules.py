@@ -7,61 +7,12 @@ academic years, NCY, cost in a period, activity on a date or setting groups.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-PENNY = Decimal("0.01")
-
-# --- Years ------------------------------------------------------------------
-
-
-def financial_year_of(day: dt.date) -> int:
-    """The FY containing `day`, named by the year it starts in (FY 2024 = 1 Apr 2024 – 31 Mar 2025)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
-    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
-
-
-def financial_year_label(fy: int) -> str:
-    """`2025` → `2025-26`, the form councils write on budgets."""
-    return f"{fy}-{(fy + 1) % 100:02d}"
-
-
-def parse_financial_year(text: str) -> int:
-    """Accepts `2025-26`, `2025/26`, `2025-2026` or `2025`; returns the starting year."""
-    match = re.fullmatch(r"\s*(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?\s*", str(text))
-    if not match:
-        raise ValueError(f"'{text}' is not a financial year such as 2025-26")
-    start = int(match.group(1))
-    if match.group(2):
-        end = int(match.group(2))
-        if end % 100 != (start + 1) % 100:
-            raise ValueError(f"'{text}' is not a financial year such as 2025-26")
-    return start
-
-
-def days_in_financial_year(fy: int) -> int:
-    start, end = financial_year_bounds(fy)
-    return (end - start).days + 1
-
-
-def academic_year_of(day: dt.date) -> int:
-    """The AY containing `day`, named by the year it starts in (AY 2024 = 1 Sep 2024 – 31 Aug 2025)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def academic_year_bounds(ay: int) -> tuple[dt.date, dt.date]:
-    return dt.date(ay, 9, 1), dt.date(ay + 1, 8, 31)
-
-
-def academic_year_label(ay: int) -> str:
-    return f"{ay}/{(ay + 1) % 100:02d}"
-
+from core import calendar, choices
 
 # --- Age and national curriculum year ----------------------------------------
 
@@ -111,9 +62,9 @@ def placement_cost(annual_cost: Decimal, additional_cost: Decimal | None) -> Dec
 
 def _financial_year_slices(start: dt.date, end: dt.date):
     """Split an inclusive date range into (slice_start, slice_end, fy) pieces, one per FY."""
-    fy = financial_year_of(start)
+    fy = calendar.financial_year_of(start)
     while True:
-        fy_start, fy_end = financial_year_bounds(fy)
+        fy_start, fy_end = calendar.financial_year_bounds(fy)
         slice_start = max(start, fy_start)
         slice_end = min(end, fy_end)
         if slice_start > end:
@@ -142,7 +93,7 @@ def cost_in_period(
     total = Decimal(0)
     for slice_start, slice_end, fy in _financial_year_slices(start, end):
         days = (slice_end - slice_start).days + 1
-        total += Decimal(cost) * days / days_in_financial_year(fy)
+        total += Decimal(cost) * days / calendar.days_in_financial_year(fy)
     return total
 
 
@@ -166,7 +117,7 @@ def cost_in_period_frame(
         lo = starts.clip(lower=pd.Timestamp(slice_start))
         hi = ends.clip(upper=pd.Timestamp(slice_end))
         days = ((hi - lo).dt.days + 1).clip(lower=0)
-        total = total + costs * days / days_in_financial_year(fy)
+        total = total + costs * days / calendar.days_in_financial_year(fy)
     return total
 
 
@@ -188,32 +139,6 @@ def ncy_frame(dates_of_birth: pd.Series, academic_year: int) -> pd.Series:
         (dob.dt.month == cutoff.month) & (dob.dt.day > cutoff.day)
     )
     return (cutoff.year - dob.dt.year - np.where(before, 1, 0) - 4).astype("Int64")
-
-
-def round_money(value: Decimal | float | int) -> Decimal:
-    """Round half-up to pence: done once, at output."""
-    return Decimal(str(value)).quantize(PENNY, rounding=ROUND_HALF_UP)
-
-
-def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-# --- Choice values ------------------------------------------------------------
-
-
-def normalise_choice(text: str) -> str:
-    """Choice values match case-insensitively, with spaces, hyphens and underscores alike."""
-    return re.sub(r"[\s_\-]+", "_", str(text).strip().lower())
-
-
-def match_choice(text: str, choices) -> str | None:
-    """Find the value of a Django `choices` list that `text` names (by value or by label)."""
-    wanted = normalise_choice(text)
-    for value, label in choices:
-        if wanted in (normalise_choice(value), normalise_choice(label)):
-            return value
-    return None
 
 
 # --- Setting groups ---------------------------------------------------------
@@ -241,7 +166,7 @@ SETTING_GROUPS = [value for value, _ in SETTING_GROUP_CHOICES]
 
 
 def _type_key(name: str) -> str:
-    key = normalise_choice(name).replace("16_to_19", "16_19")
+    key = choices.normalise_choice(name).replace("16_to_19", "16_19")
     return key
 
 
@@ -331,29 +256,3 @@ def parse_need_code(text: str | None) -> str | None:
         if wanted == label.lower() or wanted == label.split(" - ", 1)[1].lower():
             return code
     return None
-
-
-# --- Small-number suppression ---------------------------------------------------
-
-SUPPRESSED = "c"
-
-
-def is_small_number(count) -> bool:
-    """Counts from 1 to 4 are suppressed for people without the casework role; zero is shown."""
-    return count is not None and not isinstance(count, str) and 1 <= count <= 4
-
-
-def suppress_row(row: dict, *, count_fields: list[str], figure_fields: list[str]) -> dict:
-    """Replace small counts by `c`, and with them every money, share and percent figure on the row."""
-    if not any(is_small_number(row.get(field)) for field in count_fields):
-        return row
-    hidden = {field: SUPPRESSED for field in [*count_fields, *figure_fields] if field in row}
-    return {**row, **hidden}
-
-
-def suppress_rows(
-    rows: list[dict], *, count_fields: list[str], figure_fields: list[str]
-) -> list[dict]:
-    return [
-        suppress_row(row, count_fields=count_fields, figure_fields=figure_fields) for row in rows
-    ]

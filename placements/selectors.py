@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from .models import EHCP, Child, ImportRecord, Placement, Provider
+from .models import EHCP, Child, Placement, Provider
 
 
 def placements_with_setting_group() -> QuerySet[Placement]:
@@ -118,7 +118,3 @@ def placement_register(
 def child_by_ref(child_ref: str) -> Child | None:
     """A child by reference, any case, with EHCPs prefetched for `current_ehcp`."""
     return Child.objects.filter(child_ref__iexact=child_ref).prefetch_related("ehcps").first()
-
-
-def imports_recent(*, limit: int) -> QuerySet[ImportRecord]:
-    return ImportRecord.objects.select_related("user")[:limit]

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.errors import DomainError, StaleEditError, full_clean_or_raise
+
 from . import rules
-from .errors import DomainError, StaleEditError, full_clean_or_raise
 from .models import Child, Placement, Provider
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
-from .imports.urls import urlpatterns as import_urlpatterns
 
 app_name = "placements"
 
@@ -14,6 +13,6 @@ urlpatterns = [
     path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
     path("placements/", views.placement_list, name="placement_list"),
     path("placements/<int:pk>/change/", views.placement_change, name="placement_change"),
+    path("placements/export/", views.placement_export, name="placement_export"),
+    path("exports/sen2/", views.sen2_export, name="sen2_export"),
 ]
-
-urlpatterns += import_urlpatterns

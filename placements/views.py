@@ -1,25 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import roles, rules, selectors, services
-from .errors import DomainError, StaleEditError
+from core import calendar, disclosure, downloads, roles
+from core.errors import DomainError, StaleEditError
+
+from . import exports, rules, selectors, services
 from .forms import ChildSearchForm, PlacementChangeForm, PlacementRegisterForm, ProviderSearchForm
 from .models import Child, Placement, Provider
 
 PAGE_SIZE = 50
-
-
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"status": "ok"})
 
 
 def _page(request: HttpRequest, queryset):
@@ -47,7 +45,7 @@ def child_detail(request: HttpRequest, child_ref: str) -> HttpResponse:
         raise Http404("No child with that reference") from error
     today = timezone.localdate()
     ehcp = selectors.current_ehcp(child)
-    academic_year = rules.academic_year_of(today)
+    academic_year = calendar.academic_year_of(today)
     return render(
         request,
         "placements/child_detail.html",
@@ -100,8 +98,8 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
             "casework": casework,
             "active_count": provider.active_placements,
             "active_count_shown": (
-                rules.SUPPRESSED
-                if not casework and rules.is_small_number(provider.active_placements)
+                disclosure.SUPPRESSED
+                if not casework and disclosure.is_small_number(provider.active_placements)
                 else provider.active_placements
             ),
             "nav_section": "providers",
@@ -177,3 +175,41 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "placement": placement, "history": history, "nav_section": "children"},
         status=status,
     )
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def placement_export(request: HttpRequest) -> HttpResponse:
+    """The placements register in the `placements` import layout: CSV (streamed) or XLSX."""
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        return downloads.xlsx_response(
+            f"placements-{stamp}.xlsx",
+            {"Placements": (exports.PLACEMENT_COLUMNS, exports.placement_rows())},
+            money_columns={"Placements": exports.PLACEMENT_MONEY},
+        )
+    return downloads.csv_response(
+        f"placements-{stamp}.csv",
+        exports.PLACEMENT_COLUMNS,
+        exports.placement_rows(),
+        money_columns=exports.PLACEMENT_MONEY,
+    )
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def sen2_export(request: HttpRequest) -> HttpResponse:
+    """A SEN2-style person-level return: a zip with one CSV per module (census date: today,
+    or `?census_date=YYYY-MM-DD`)."""
+    try:
+        census_date = dt.date.fromisoformat(request.GET["census_date"])
+    except (KeyError, ValueError):
+        census_date = timezone.localdate()
+    response = HttpResponse(
+        exports.sen2_zip(census_date=census_date), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sen2-{census_date.isoformat()}.zip"'
+    return response

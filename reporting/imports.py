@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from placements import rules
-from placements.imports import parsing
-from placements.imports.base import Column, ImportContext, ImportKind, RowParser
-from placements.imports.readers import Row
-from placements.imports.writing import upsert
-from placements.registry import register_import_kind
+from core import calendar
+from imports import parsing
+from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.readers import Row
+from imports.registry import register_import_kind
+from imports.writing import upsert
 
 from .models import BudgetLine
 
 
 class Budget(ImportKind):
     name = "budget"
+    label = "Budget lines"
     description = "Budget lines per financial year, e.g. the INMSS placements budget."
     columns = (
         Column("financial_year", True, "e.g. 2025-26", "2025-26"),
@@ -26,7 +27,7 @@ class Budget(ImportKind):
         parsed = []
         for row in rows:
             p = RowParser(row, context)
-            p.field("financial_year", rules.parse_financial_year, required=True)
+            p.field("financial_year", calendar.parse_financial_year, required=True)
             p.text("line", required=True, max_length=120)
             p.field("amount", parsing.parse_money, required=True)
             parsed.append(p)
@@ -42,7 +43,7 @@ class Budget(ImportKind):
             if p.ok:
                 data = p.data
                 fy = data["financial_year"]
-                data["_key"] = (rules.financial_year_label(fy), data["line"].lower())
+                data["_key"] = (calendar.financial_year_label(fy), data["line"].lower())
                 data["_id"] = existing.get((fy, data["line"].lower()))
                 data["_exists"] = data["_id"] is not None
                 clean_rows.append(data)
@@ -55,4 +56,4 @@ class Budget(ImportKind):
         return upsert(BudgetLine, clean_rows, existing, context, update_only={"amount"})
 
 
-register_import_kind(Budget.name, Budget())
+register_import_kind(Budget())

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from core import calendar
 from placements import rules
 
 
@@ -21,8 +22,8 @@ def child_primary_need(ehcps: pd.DataFrame) -> pd.DataFrame:
 
 def headline(placements: pd.DataFrame, ehcps: pd.DataFrame, as_of: dt.date) -> dict:
     """The home page's figures: INMSS placements and share of EHCPs, their average cost and FY spend."""
-    fy = rules.financial_year_of(as_of)
-    fy_start, fy_end = rules.financial_year_bounds(fy)
+    fy = calendar.financial_year_of(as_of)
+    fy_start, fy_end = calendar.financial_year_bounds(fy)
     inmss = placements[placements["group"] == rules.INMSS]
     active_inmss = inmss[rules.active_mask(inmss, as_of)]
     active_ehcps = int(rules.active_mask(ehcps, as_of, start="issue_date", end="ceased_date").sum())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from placements.imports.signals import import_completed
+from imports.signals import import_completed
 
 
 def recompute_after_import(sender, **kwargs) -> None:

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core import disclosure, roles
 from dps import selectors as dps_selectors
 from panel import selectors as panel_selectors
-from placements import roles, rules
 
 from . import selectors
 
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if snapshot is not None:
             figures = snapshot.data
             if not user.has_perm(roles.CASEWORK):
-                figures = rules.suppress_row(
+                figures = disclosure.suppress_row(
                     figures,
                     count_fields=["inmss_placements", "ehcps"],
                     figure_fields=["inmss_share", "inmss_avg_annual_cost", "inmss_spend_fy"],

@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.contrib.auth.models import Group  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from placements import roles  # noqa: E402
+from core import roles  # noqa: E402
 from tests.factories import PASSWORD, UserFactory  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,10 +30,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "core",
+    "imports",
     "placements",
     "dps",
     "panel",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "placements.context_processors.service",
+                "core.context_processors.service",
             ],
         },
     },

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from placements.imports.services import import_run
+from imports.services import import_run
 
 FILES = Path(__file__).parent / "files"
 

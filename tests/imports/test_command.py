@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from placements.models import Child, ImportRecord
+from imports.models import ImportRecord
+from placements.models import Child
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from placements.imports import parsing
-from placements.imports.readers import TableReader
+from imports import parsing
+from imports.readers import TableReader
+from placements.imports import parse_attendance, parse_need
 
 
 @pytest.mark.parametrize("text", ["2024-09-02", "02/09/2024", "02-09-2024", " 2024-09-02 "])
@@ -41,14 +42,14 @@ def test_negative_money_is_refused(text):
 
 @pytest.mark.parametrize("text", ["52-week", "52 week", "52_WEEK", "52-week residential"])
 def test_attendance_choices_match_with_spaces_hyphens_and_underscores_alike(text):
-    assert parsing.parse_attendance(text) == "52_week"
+    assert parse_attendance(text) == "52_week"
 
 
 def test_need_codes_in_any_case_and_gias_labels_parse():
-    assert parsing.parse_need("asd") == "ASD"
-    assert parsing.parse_need("SEMH - Social, Emotional and Mental Health") == "SEMH"
+    assert parse_need("asd") == "ASD"
+    assert parse_need("SEMH - Social, Emotional and Mental Health") == "SEMH"
     with pytest.raises(ValueError, match="is not a need code"):
-        parsing.parse_need("XYZ")
+        parse_need("XYZ")
 
 
 def test_headers_are_matched_case_insensitively_and_rows_numbered_as_in_the_spreadsheet(tmp_path):

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from placements.models import ImportRecord, Placement
+from imports.models import ImportRecord
+from placements.models import Placement
 from tests.factories import ChildFactory, PlacementFactory, ProviderFactory
 from tests.imports.conftest import errors_by_row
 

@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from placements.models import ImportRecord, Job, Placement
-from placements.registry import IMPORT_KINDS
+from core.models import Job
+from imports.models import ImportRecord
+from imports.registry import IMPORT_KINDS
+from placements.models import Placement
 from tests.factories import (
     ChildFactory,
     ContractFactory,
@@ -43,23 +45,23 @@ def people():
 
 def upload(client, text: str, name: str = "placements.csv", kind: str = "placements"):
     file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-    return client.post(reverse("placements:import_start"), {"kind": kind, "file": file})
+    return client.post(reverse("imports:start"), {"kind": kind, "file": file})
 
 
 def test_the_upload_page_lists_every_kind_with_its_template_and_past_imports(commissioner_client):
-    response = commissioner_client.get(reverse("placements:import_start"))
+    response = commissioner_client.get(reverse("imports:start"))
 
     assert response.status_code == 200
     page = response.content.decode()
     for name in IMPORT_KINDS:
         assert f'value="{name}"' in page
-        assert reverse("placements:import_template", args=[name]) in page
+        assert reverse("imports:template", args=[name]) in page
     assert "Past imports" in page
 
 
 def test_an_officer_cannot_import(officer_client, manager_client):
     for client in (officer_client, manager_client):
-        assert client.get(reverse("placements:import_start")).status_code == 403
+        assert client.get(reverse("imports:start")).status_code == 403
         assert upload(client, HEADER).status_code == 403
 
 
@@ -71,7 +73,7 @@ def test_upload_check_then_confirm_imports_with_progress(
         response = upload(commissioner_client, text)
     check_job = Job.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("placements:import_job", args=[check_job.pk])
+    assert response.url == reverse("imports:job", args=[check_job.pk])
 
     page = commissioner_client.get(response.url).content.decode()
     assert "The file is good" in page
@@ -82,9 +84,9 @@ def test_upload_check_then_confirm_imports_with_progress(
     assert record.status == "succeeded"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = commissioner_client.post(reverse("placements:import_confirm", args=[record.pk]))
+        response = commissioner_client.post(reverse("imports:confirm", args=[record.pk]))
     job = Job.objects.exclude(pk=check_job.pk).get()
-    assert response.url == reverse("placements:import_job", args=[job.pk])
+    assert response.url == reverse("imports:job", args=[job.pk])
     assert Placement.objects.count() == 2
     page = commissioner_client.get(response.url).content.decode()
     assert '<progress class="app-progress" max="100" value="100">' in page
@@ -101,7 +103,7 @@ def test_a_running_job_polls_itself_and_offers_a_refresh_link(commissioner_clien
         message="Checked 3,000 rows",
     )
     ImportRecord.objects.create(kind="placements", file_name="p.csv", job=job, dry_run=True)
-    url = reverse("placements:import_job", args=[job.pk])
+    url = reverse("imports:job", args=[job.pk])
 
     page = commissioner_client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in page
@@ -127,7 +129,7 @@ def test_a_file_with_errors_shows_every_error_and_offers_them_as_csv(
     assert "must not be negative" in page
     assert "Import 2 rows" not in page
     record = ImportRecord.objects.get()
-    errors = commissioner_client.get(reverse("placements:import_errors", args=[record.pk]))
+    errors = commissioner_client.get(reverse("imports:errors", args=[record.pk]))
     rows = list(csv.reader(io.StringIO(b"".join(errors.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["row", "column", "value", "reason"]
     assert [r[:2] for r in rows[1:]] == [
@@ -135,13 +137,13 @@ def test_a_file_with_errors_shows_every_error_and_offers_them_as_csv(
         ["3", "child_ref"],
         ["3", "start_date"],
     ]
-    refused = commissioner_client.post(reverse("placements:import_confirm", args=[record.pk]))
+    refused = commissioner_client.post(reverse("imports:confirm", args=[record.pk]))
     assert refused.status_code == 302
     assert Placement.objects.count() == 0
 
 
 def test_an_upload_without_a_file_or_kind_shows_the_error_summary(commissioner_client):
-    response = commissioner_client.post(reverse("placements:import_start"), {})
+    response = commissioner_client.post(reverse("imports:start"), {})
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -152,7 +154,7 @@ def test_an_upload_without_a_file_or_kind_shows_the_error_summary(commissioner_c
 
 def test_templates_have_the_header_and_an_example_row_for_every_kind(commissioner_client):
     for name, kind in IMPORT_KINDS.items():
-        response = commissioner_client.get(reverse("placements:import_template", args=[name]))
+        response = commissioner_client.get(reverse("imports:template", args=[name]))
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == kind.column_names
         assert len(rows) == 2

@@ -7,8 +7,10 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from placements.imports.services import import_start
-from placements.models import ImportRecord, Job, Placement
+from core.models import Job
+from imports.models import ImportRecord
+from imports.services import import_start
+from placements.models import Placement
 from tests.factories import ChildFactory, ProviderFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError, StaleEditError
 from panel import selectors, services
 from panel.models import Meeting, PanelRequest, PanelType
-from placements.errors import DomainError, StaleEditError
 from placements.models import Placement
 from tests.factories import (
     ChildFactory,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from placements.errors import DomainError, StaleEditError
+from core.errors import DomainError, StaleEditError
 from placements.models import Placement
 from placements.services import placement_create, placement_update
 from tests.factories import ChildFactory, PlacementFactory, ProviderFactory

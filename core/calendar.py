@@ -1,0 +1,59 @@
+"""Financial years (1 April – 31 March) and academic years (1 September – 31 August), DESIGN §3."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+
+def financial_year_of(day: dt.date) -> int:
+    """The FY containing `day`, named by the year it starts in (FY 2024 = 1 Apr 2024 – 31 Mar 2025)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
+    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
+
+
+def financial_year_label(fy: int) -> str:
+    """`2025` → `2025-26`, the form councils write on budgets."""
+    return f"{fy}-{(fy + 1) % 100:02d}"
+
+
+def parse_financial_year(text: str) -> int:
+    """Accepts `2025-26`, `2025/26`, `2025-2026` or `2025`; returns the starting year."""
+    match = re.fullmatch(r"\s*(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?\s*", str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a financial year such as 2025-26")
+    start = int(match.group(1))
+    if match.group(2):
+        end = int(match.group(2))
+        if end % 100 != (start + 1) % 100:
+            raise ValueError(f"'{text}' is not a financial year such as 2025-26")
+    return start
+
+
+def days_in_financial_year(fy: int) -> int:
+    start, end = financial_year_bounds(fy)
+    return (end - start).days + 1
+
+
+def academic_year_of(day: dt.date) -> int:
+    """The AY containing `day`, named by the year it starts in (AY 2024 = 1 Sep 2024 – 31 Aug 2025)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_bounds(ay: int) -> tuple[dt.date, dt.date]:
+    return dt.date(ay, 9, 1), dt.date(ay + 1, 8, 31)
+
+
+def academic_year_label(ay: int) -> str:
+    return f"{ay}/{(ay + 1) % 100:02d}"
+
+
+def parse_academic_year(text: str) -> int:
+    """`2024/25`, `2024-25`, `2024-2025` or `2024` → 2024 (the year the AY starts in)."""
+    try:
+        return parse_financial_year(str(text).replace("/", "-"))
+    except ValueError as error:
+        raise ValueError("is not an academic year such as 2024/25") from error

@@ -1,0 +1,44 @@
+"""The service navigation: one list, filtered by what the signed-in user may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from . import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None
+    section: str
+
+
+NAV_ITEMS = [
+    NavItem("Home", "home", None, "home"),
+    NavItem("Children", "placements:child_list", roles.CASEWORK, "children"),
+    NavItem("Providers", "placements:provider_list", "placements.view_provider", "providers"),
+    NavItem("Placements", "placements:placement_list", roles.CASEWORK, "placements"),
+    NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),
+    NavItem("Panel summary", "panel:summary", roles.VIEW_PANEL_SUMMARY, "panel-summary"),
+    NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
+    NavItem("Dashboards", "reporting:dashboard_index", roles.VIEW_DASHBOARDS, "dashboards"),
+]
+
+
+def nav_for(user, current_section: str | None) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the page is not built yet
+        items.append({"label": item.label, "url": url, "active": item.section == current_section})
+    if user.is_staff:
+        items.append({"label": "Admin", "url": reverse("admin:index"), "active": False})
+    return items

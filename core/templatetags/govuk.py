@@ -1,0 +1,115 @@
+"""Small helpers that render Django form fields and figures in GOV.UK Design System markup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms, template
+from django.template.loader import render_to_string
+
+from core import calendar, money
+from core.navigation import nav_for
+
+register = template.Library()
+
+
+def _widget_kind(field) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+@register.simple_tag
+def govuk_field(field, label_size: str = "s", width: str = "", hint: str = "") -> str:
+    """Render a bound field with its label, hint and error message, as the Design System does."""
+    return render_to_string(
+        "includes/field.html",
+        {
+            "field": field,
+            "kind": _widget_kind(field),
+            "label_size": label_size,
+            "width": width,
+            "hint": hint or field.help_text,
+        },
+    )
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def govuk_error_summary(*forms_):
+    errors = []
+    for form in forms_:
+        if form is None:
+            continue
+        for message in form.non_field_errors():
+            errors.append({"message": message, "href": ""})
+        for field in form:
+            for message in field.errors:
+                errors.append(
+                    {"message": message, "href": f"#{field.id_for_label or field.auto_id}"}
+                )
+    return {"errors": errors}
+
+
+@register.simple_tag(takes_context=True)
+def service_navigation(context, section: str | None = None) -> list[dict]:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    return nav_for(request.user, section)
+
+
+@register.filter
+def pounds(value, places: int = 0) -> str:
+    """£36,233 (whole pounds by default); rounding half-up once, here at output."""
+    if value is None or value == "":
+        return "–"
+    if value == "c":
+        return "c"
+    amount = money.round_half_up(Decimal(str(value)), int(places))
+    return f"£{amount:,.{int(places)}f}"
+
+
+@register.filter
+def pounds_short(value) -> str:
+    """£53.7m for millions, £45,497 below: for headline figures that must fit a card."""
+    if value is None or value == "":
+        return "–"
+    if value == "c":
+        return "c"
+    amount = Decimal(str(value))
+    if abs(amount) >= 1_000_000:
+        return f"£{money.round_half_up(amount / 1_000_000, 1)}m"
+    return f"£{money.round_half_up(amount):,.0f}"
+
+
+@register.filter
+def thousands(value) -> str:
+    if value is None:
+        return "–"
+    if value == "c":
+        return "c"
+    return f"{money.round_half_up(Decimal(str(value)) / 1000):,.0f}"
+
+
+@register.filter
+def financial_year(value) -> str:
+    """2026 → 2026-27."""
+    return calendar.financial_year_label(int(value))
+
+
+@register.filter
+def govuk_date(value) -> str:
+    if not value:
+        return "–"
+    return f"{value:%-d %B %Y}"

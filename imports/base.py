@@ -1,0 +1,315 @@
+"""The import mechanism: an `ImportKind` says how to validate and write its rows; `run` drives it.
+
+`run` reads the file twice. Pass 1 validates every row, collecting every error (bad cells, keys
+repeated in the file, cross-row rules such as overlapping placements). Only when there is no
+error, and not in a dry run, pass 2 validates each chunk again and writes it, all in one
+transaction, with bulk queries (a handful of queries per chunk of rows, none per row).
+
+The conventions of DESIGN.md §3 are applied here, once: a column missing from the file leaves
+the field unchanged, a blank cell in a present column clears it (an error where the field is
+required), a key repeated in one file is an error naming both rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.db import reset_queries, transaction
+
+from . import parsing
+from .readers import Row, TableReader, is_blank, normalise_header
+
+Progress = Callable[[int, int, str], None]
+ERRORS_SHOWN = 1000
+
+
+@cache
+def header_key(column: str) -> str:
+    return normalise_header(column)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    """Required columns must be in the file and filled in on every row."""
+    help: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+    def line(self) -> str:
+        return f"row {self.row}, column {self.column}, value '{self.value}': {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    filename: str
+    dry_run: bool
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    record_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "filename": self.filename,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "errors_count": len(self.errors),
+            "errors": [e.as_dict() for e in self.errors[:ERRORS_SHOWN]],
+            "unknown_columns": self.unknown_columns,
+            "warnings": self.warnings,
+            "record_id": self.record_id,
+        }
+
+
+@dataclass
+class ImportContext:
+    kind: str
+    filename: str
+    user: object = None
+    dry_run: bool = False
+    present: frozenset[str] = frozenset()
+    phase: str = "validate"
+    state: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def has(self, column: str) -> bool:
+        return header_key(column) in self.present
+
+    @property
+    def change_reason(self) -> str:
+        return f"import {self.kind} {self.filename}"[:100]
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings and len(self.warnings) < ERRORS_SHOWN:
+            self.warnings.append(message)
+
+
+class RowParser:
+    """Parses one row's cells into field values, collecting every error on the row."""
+
+    def __init__(self, row: Row, context: ImportContext):
+        self.row = row
+        self.context = context
+        self.errors: list[RowError] = []
+        self.data: dict = {"_row": row.number}
+
+    def raw(self, column: str) -> object:
+        return self.row.values.get(header_key(column), "")
+
+    def error(self, column: str, reason: str, value: object | None = None) -> None:
+        shown = parsing.text(self.raw(column) if value is None else value)
+        self.errors.append(RowError(self.row.number, column, shown, reason))
+
+    def field(
+        self, column: str, parser: Callable[[object], object], *, required: bool = False, to=None
+    ):
+        """Parse `column` into `data[to or column]`; absent column → nothing; blank → None."""
+        if not self.context.has(column):
+            return None
+        raw = self.raw(column)
+        target = to or column
+        if is_blank(raw):
+            if required:
+                self.error(column, "is required")
+            else:
+                self.data[target] = None
+            return None
+        try:
+            value = parser(raw)
+        except ValueError as error:
+            self.error(column, str(error))
+            return None
+        self.data[target] = value
+        return value
+
+    def text(self, column: str, *, required: bool = False, max_length: int | None = None, to=None):
+        def parse(raw):
+            value = parsing.text(raw)
+            if max_length and len(value) > max_length:
+                raise ValueError(f"is longer than {max_length} characters")
+            return value
+
+        value = self.field(column, parse, required=required, to=to)
+        target = to or column
+        if self.data.get(target, "") is None:
+            self.data[target] = ""  # text fields are cleared to "", not NULL
+        return value
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportKind:
+    """Subclass per kind of file. Register an instance with `registry.register_import_kind`."""
+
+    name: str = ""
+    label: str = ""
+    """The kind as people say it, for pages ("Providers from GIAS")."""
+    description: str = ""
+    columns: tuple[Column, ...] = ()
+    key_columns: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def present_columns(self, context: ImportContext) -> list[str]:
+        return [c.name for c in self.columns if context.has(c.name)]
+
+    def template_rows(self) -> list[list[str]]:
+        return [[c.example for c in self.columns]]
+
+    def validate_chunk(
+        self, rows: list[Row], context: ImportContext
+    ) -> tuple[list[dict], list[RowError]]:
+        """Clean rows (dicts with `_row`, `_key`, `_exists` and field values) and every error."""
+        raise NotImplementedError
+
+    def observe(self, clean_rows: list[dict], context: ImportContext) -> None:
+        """Pass 1 only, after repeated keys are removed: remember what whole-file checks need."""
+
+    def finish_validation(self, context: ImportContext) -> list[RowError]:
+        """Pass 1 only: checks across the whole file and the database (e.g. overlaps)."""
+        return []
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext) -> tuple[int, int]:
+        """Write one chunk with bulk queries; returns (created, updated)."""
+        raise NotImplementedError
+
+    def key_label(self, key: tuple) -> str:
+        return " + ".join(parsing.text(part) for part in key)
+
+
+def _unknown_columns(reader: TableReader, kind: ImportKind) -> list[str]:
+    known = {header_key(name) for name in kind.column_names}
+    return [
+        raw.strip()
+        for raw, header in zip(reader.raw_headers, reader.headers, strict=False)
+        if header and header not in known
+    ]
+
+
+def run(
+    *,
+    kind: ImportKind,
+    path: str | Path,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    chunk_size: int | None = None,
+) -> ImportResult:
+    """Validate the whole file; then, if it is clean and this is not a dry run, write it."""
+    result = ImportResult(kind=kind.name, filename=filename, dry_run=dry_run)
+    reader = TableReader(path, **({"chunk_size": chunk_size} if chunk_size else {}))
+    result.unknown_columns = _unknown_columns(reader, kind)
+    present = frozenset(h for h in reader.headers if h)
+    missing = [c.name for c in kind.columns if c.required and header_key(c.name) not in present]
+    if missing:
+        result.errors = [
+            RowError(1, name, "", "this required column is missing from the header row")
+            for name in missing
+        ]
+        return result
+
+    report = progress or (lambda done, total, message: None)
+    total_rows = reader.count_rows()
+    total = total_rows * (1 if dry_run else 2)
+    context = ImportContext(
+        kind=kind.name, filename=filename, user=user, dry_run=dry_run, present=present
+    )
+
+    # Pass 1: validate everything, collecting every error.
+    errors: list[RowError] = []
+    seen: dict[tuple, int] = {}
+    done = 0
+    report(0, total, "Checking the file")
+    for chunk in reader.chunks():
+        clean_rows, chunk_errors = kind.validate_chunk(chunk, context)
+        errors.extend(chunk_errors)
+        accepted = []
+        for clean in clean_rows:
+            key = clean["_key"]
+            first = seen.get(key)
+            if first is not None:
+                errors.append(
+                    RowError(
+                        clean["_row"],
+                        " + ".join(kind.key_columns),
+                        kind.key_label(key),
+                        f"repeats row {first}: rows {first} and {clean['_row']} have the same key",
+                    )
+                )
+                continue
+            seen[key] = clean["_row"]
+            accepted.append(clean)
+            if clean.get("_exists"):
+                result.updated += 1
+            else:
+                result.created += 1
+        kind.observe(accepted, context)
+        reset_queries()  # under DEBUG, Django keeps every query's SQL: keep memory flat
+        result.rows_read += len(chunk)
+        done = min(total_rows, done + len(chunk))
+        report(done, total, f"Checked {result.rows_read:,} rows")
+    seen.clear()
+    errors.extend(kind.finish_validation(context))
+    result.warnings = list(context.warnings)
+    if errors:
+        result.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        result.created = result.updated = 0
+        return result
+    if dry_run:
+        return result
+
+    # Pass 2: write, in one transaction, chunk by chunk.
+    context.phase = "write"
+    created = updated = 0
+    written = 0
+    with transaction.atomic():
+        for chunk in reader.chunks():
+            clean_rows, chunk_errors = kind.validate_chunk(chunk, context)
+            if chunk_errors:  # the data changed since pass 1: write nothing
+                raise ImportChangedError(chunk_errors)
+            chunk_created, chunk_updated = kind.write_chunk(clean_rows, context)
+            reset_queries()
+            created += chunk_created
+            updated += chunk_updated
+            written += len(chunk)
+            report(total_rows + written, total, f"Imported {written:,} of {total_rows:,} rows")
+    result.created, result.updated = created, updated
+    return result
+
+
+class ImportChangedError(Exception):
+    def __init__(self, errors: Iterable[RowError]):
+        self.errors = list(errors)
+        super().__init__("The data changed while the file was being imported: nothing was written")

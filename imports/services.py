@@ -1,0 +1,204 @@
+"""Writes for imports: run an import (command line or Celery job), start one from an upload."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from core import downloads
+from core.errors import DomainError
+from core.models import Job
+from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+
+from . import base
+from .models import ImportRecord
+from .readers import FileFormatError
+from .registry import import_kinds
+from .signals import import_completed
+
+logger = logging.getLogger(__name__)
+UPLOAD_DIR = "imports"
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".txt")
+
+
+def import_kind(name: str) -> base.ImportKind:
+    kinds = import_kinds()
+    try:
+        return kinds[name]
+    except KeyError as error:
+        known = ", ".join(sorted(kinds))
+        raise DomainError(
+            {"kind": f"'{name}' is not an import kind. Choose one of: {known}"}
+        ) from error
+
+
+def errors_path(record: ImportRecord) -> Path:
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"import-{record.pk}-errors.csv"
+
+
+def _write_errors_csv(record: ImportRecord, errors: list[base.RowError]) -> None:
+    path = errors_path(record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "column", "value", "reason"])
+        for error in errors:
+            writer.writerow(
+                downloads.csv_line([error.row, error.column, error.value, error.reason])
+            )
+
+
+def import_run(
+    *,
+    kind: str,
+    path: str | Path,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    progress: base.Progress | None = None,
+    record: ImportRecord | None = None,
+) -> base.ImportResult:
+    """Validate a file and, if every row is good and this is not a dry run, import it whole.
+
+    Records the run as an `ImportRecord`. A file with any bad row writes nothing. After a
+    successful import, `import_completed` is sent once the transaction commits.
+    """
+    import_kind_ = import_kind(kind)
+    if record is None:
+        record = ImportRecord.objects.create(
+            kind=kind,
+            file_name=filename[:255],
+            user=user if getattr(user, "is_authenticated", False) else None,
+            dry_run=dry_run,
+        )
+    record.status = ImportRecord.Status.RUNNING
+    record.started_at = timezone.now()
+    record.save(update_fields=["status", "started_at"])
+    try:
+        result = base.run(
+            kind=import_kind_,
+            path=path,
+            filename=filename,
+            user=user,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    except (FileFormatError, base.ImportChangedError) as error:
+        errors = getattr(error, "errors", None) or [base.RowError(1, "", "", str(error))]
+        result = base.ImportResult(kind=kind, filename=filename, dry_run=dry_run, errors=errors)
+    except IntegrityError as error:
+        reason = f"the database refused the import, so nothing was written: {error}"
+        result = base.ImportResult(
+            kind=kind, filename=filename, dry_run=dry_run, errors=[base.RowError(1, "", "", reason)]
+        )
+    except Exception as error:
+        record.status = ImportRecord.Status.FAILED
+        record.failure = f"{type(error).__name__}: {error}"
+        record.finished_at = timezone.now()
+        record.save(update_fields=["status", "failure", "finished_at"])
+        raise
+    result.record_id = record.pk
+    record.status = ImportRecord.Status.SUCCEEDED if result.ok else ImportRecord.Status.REJECTED
+    record.rows_read = result.rows_read
+    record.created = result.created
+    record.updated = result.updated
+    record.errors_count = len(result.errors)
+    record.errors = [e.as_dict() for e in result.errors[: base.ERRORS_SHOWN]]
+    record.unknown_columns = result.unknown_columns
+    record.warnings = result.warnings
+    record.finished_at = timezone.now()
+    record.save()
+    if result.errors and record.stored_file:
+        _write_errors_csv(record, result.errors)
+    if result.ok and not dry_run:
+        transaction.on_commit(
+            lambda: import_completed.send(sender=ImportRecord, kind=kind, result=result)
+        )
+    return result
+
+
+def _store_upload(uploaded_file) -> tuple[str, str]:
+    original = Path(uploaded_file.name).name
+    if not original.lower().endswith(ALLOWED_SUFFIXES):
+        raise DomainError({"file": "The file must be a CSV or an XLSX spreadsheet"})
+    safe = get_valid_filename(original)[:120] or "upload.csv"
+    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}-{safe}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as handle:
+        for piece in uploaded_file.chunks():
+            handle.write(piece)
+    return relative, original
+
+
+@transaction.atomic
+def import_start(*, kind: str, uploaded_file=None, user, dry_run: bool = True, record=None) -> Job:
+    """Store the upload under MEDIA_ROOT/imports/ and schedule the import as a Celery job.
+
+    With `record` (a finished dry run), import the file that was checked, for real.
+    """
+    import_kind(kind)
+    if record is not None:
+        relative, original = record.stored_file, record.file_name
+        if not relative or not (Path(settings.MEDIA_ROOT) / relative).exists():
+            raise DomainError("The checked file is no longer available: upload it again")
+    elif uploaded_file is None:
+        raise DomainError({"file": "Select a file to import"})
+    else:
+        relative, original = _store_upload(uploaded_file)
+    job = job_create(
+        kind="import",
+        user=user,
+        result={"import_kind": kind, "file_name": original, "dry_run": dry_run},
+    )
+    ImportRecord.objects.create(
+        kind=kind,
+        file_name=original[:255],
+        stored_file=relative,
+        user=user,
+        job=job,
+        dry_run=dry_run,
+    )
+    from .tasks import run_import_job
+
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> dict:
+    """Run the import a Job stands for. Idempotent: a finished job is left as it is."""
+    job = job_claim(job_id=job_id)
+    if job is None:
+        return Job.objects.get(pk=job_id).result
+    record = ImportRecord.objects.select_related("user").get(job=job)
+    progress = JobProgress(job)
+    try:
+        result = import_run(
+            kind=record.kind,
+            path=Path(settings.MEDIA_ROOT) / record.stored_file,
+            filename=record.file_name,
+            user=record.user,
+            dry_run=record.dry_run,
+            progress=progress,
+            record=record,
+        )
+    except Exception as error:
+        logger.exception("Import job %s failed", job_id)
+        job_fail(job=job, error=error, message="The import failed: nothing was written")
+        return {**job.result, "ok": False, "failure": f"{type(error).__name__}: {error}"}
+    finally:
+        progress.close()
+    summary = {**job.result, **result.summary()}
+    job_succeed(
+        job=job,
+        result=summary,
+        message="Finished" if result.ok else "The file has errors: nothing was written",
+    )
+    return summary

@@ -1,0 +1,123 @@
+"""Import and export pages. Thin: parse a form, call a service, render (STYLE.md, Shape 4).
+
+Checking a file runs as a Celery job, like the import itself, so a large file never blocks a
+web request: the upload page stores the file and starts a dry-run job; the job page shows its
+progress and then the preview; "Import" starts the real job on the same stored file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import docs, downloads, roles
+from core.errors import DomainError
+from core.models import Job
+
+from . import selectors, services
+from .forms import ImportForm
+from .models import ImportRecord
+from .registry import import_kinds
+
+HISTORY_SIZE = 20
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_start(
+                kind=form.cleaned_data["kind"],
+                uploaded_file=form.cleaned_data["file"],
+                user=request.user,
+                dry_run=True,
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            return redirect("imports:job", job_id=job.pk)
+    return render(
+        request,
+        "imports/start.html",
+        {
+            "form": form,
+            "kinds": selectors.import_kinds_in_order(),
+            "history": selectors.imports_recent(limit=HISTORY_SIZE),
+            "nav_section": "imports",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id, kind="import")
+    record = job.import_records.first()
+    if record is None:
+        raise Http404("No import for this job")
+    context = {"job": job, "record": record, "nav_section": "imports"}
+    template = "imports/job.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, context)
+
+
+@require_POST
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
+    checked = get_object_or_404(ImportRecord, pk=record_id, dry_run=True)
+    if checked.status != ImportRecord.Status.SUCCEEDED:
+        messages.error(request, "Only a file that was checked without errors can be imported.")
+        return redirect("imports:start")
+    try:
+        job = services.import_start(
+            kind=checked.kind, user=request.user, dry_run=False, record=checked
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("imports:start")
+    return redirect("imports:job", job_id=job.pk)
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = get_object_or_404(ImportRecord, pk=record_id)
+    path = services.errors_path(record)
+    if not path.exists():
+        raise Http404("No errors file for this import")
+    name = f"{Path(record.file_name).stem}-errors.csv"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    import_kind = import_kinds().get(kind)
+    if import_kind is None:
+        raise Http404("No such import kind")
+    response = HttpResponse(
+        downloads.csv_text(import_kind.column_names, import_kind.template_rows()),
+        content_type=downloads.CSV_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_guide(request: HttpRequest) -> HttpResponse:
+    """The guide to every import kind and column (`docs/imports.md`), as a page."""
+    return render(
+        request,
+        "imports/guide.html",
+        {"guide": docs.guide_html("imports"), "nav_section": "imports"},
+    )

@@ -1,0 +1,643 @@
+"""The placements app's import kinds: `providers-gias`, `children` and `placements`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from core import choices
+from imports import parsing
+from imports.base import Column, ImportContext, ImportKind, RowError, RowParser
+from imports.readers import Row
+from imports.registry import register_import_kind
+from imports.writing import apply_changes, bulk_create, bulk_update, upsert
+
+from . import rules
+from .models import EHCP, AttendancePattern, Child, Placement, Provider, Sex
+
+# --- Cells that name the placements domain's choices ---
+
+
+def parse_need(value: object) -> str:
+    code = rules.parse_need_code(parsing.text(value))
+    if code is None:
+        raise ValueError(f"is not a need code ({', '.join(rules.NEED_CODES)})")
+    return code
+
+
+ATTENDANCE_ALIASES = {
+    "52_week": "52_week",
+    "52_weeks": "52_week",
+    "52_week_residential": "52_week",
+    "residential": "52_week",
+    "weekly_boarding": "weekly",
+    "weekly": "weekly",
+    "day": "day",
+    "day_place": "day",
+}
+
+
+def parse_attendance(value: object) -> str:
+    return parsing.parse_choice(value, AttendancePattern.choices, ATTENDANCE_ALIASES)
+
+
+# --- providers-gias ----------------------------------------------------------------------
+
+SEN_COLUMNS = [f"SEN{n} (name)" for n in range(1, 14)]
+OFSTED_GRADES = {
+    "outstanding": 1,
+    "good": 2,
+    "requires_improvement": 3,
+    "inadequate": 4,
+    "serious_weaknesses": 4,
+    "special_measures": 4,
+}
+NOT_APPLICABLE = {"not_applicable", "not_recorded", "not_known", "unknown"}
+
+
+def _gias_status(raw: object) -> str:
+    key = choices.normalise_choice(parsing.text(raw))
+    if key.startswith("closed"):
+        return Provider.Status.CLOSED
+    if key.startswith("proposed_to_open"):
+        return Provider.Status.PROPOSED
+    return Provider.Status.OPEN
+
+
+def _gias_sex(raw: object) -> str:
+    key = choices.normalise_choice(parsing.text(raw))
+    return {"boys": "boys", "girls": "girls"}.get(key, Provider.SexOfEntry.MIXED)
+
+
+def _gias_boarding(raw: object) -> str:
+    key = choices.normalise_choice(parsing.text(raw))
+    if key in ("no_boarders", "none", "no"):
+        return Provider.Boarding.NONE
+    if "boarding" in key or "boarders" in key:
+        return Provider.Boarding.SOME
+    return Provider.Boarding.NOT_KNOWN
+
+
+def _text_or_blank_if_not_applicable(raw: object) -> str:
+    value = parsing.text(raw)
+    return "" if choices.normalise_choice(value) in NOT_APPLICABLE else value
+
+
+class ProvidersGias(ImportKind):
+    name = "providers-gias"
+    label = "Providers from GIAS"
+    description = (
+        "Schools and colleges from a DfE Get Information about Schools all-establishments "
+        "extract, exactly as downloaded."
+    )
+    columns = (
+        Column("URN", True, "Unique reference number", "886123"),
+        Column("EstablishmentName", True, "Name", "Oakwood School"),
+        Column(
+            "TypeOfEstablishment (name)",
+            True,
+            "GIAS establishment type: sets the setting group",
+            "Other independent special school",
+        ),
+        Column("EstablishmentStatus (name)", False, "Open / Closed (closed are kept)", "Open"),
+        Column("PhaseOfEducation (name)", False, "", "Not applicable"),
+        Column("StatutoryLowAge", False, "", "5"),
+        Column("StatutoryHighAge", False, "", "19"),
+        Column("Gender (name)", False, "Mixed / Boys / Girls", "Mixed"),
+        Column("Boarders (name)", False, "", "No boarders"),
+        Column("SchoolCapacity", False, "", "60"),
+        Column("NumberOfPupils", False, "", "54"),
+        Column("Postcode", False, "", "ME14 1XX"),
+        Column("Easting", False, "", "575000"),
+        Column("Northing", False, "", "155000"),
+        Column("LA (name)", False, "", "Kent"),
+        *(
+            Column(
+                name,
+                False,
+                "SEN provision label",
+                "ASD - Autistic Spectrum Disorder" if i == 0 else "",
+            )
+            for i, name in enumerate(SEN_COLUMNS)
+        ),
+        Column("OfstedRating (name)", False, "", "Good"),
+        Column("OfstedLastInsp", False, "Date of the last Ofsted inspection", "16-05-2023"),
+        Column("TypeOfResourcedProvision (name)", False, "", ""),
+        Column("ResourcedProvisionCapacity", False, "", ""),
+    )
+    key_columns = ("URN",)
+
+    FIELDS = {
+        "EstablishmentName": "name",
+        "TypeOfEstablishment (name)": "establishment_type",
+        "PhaseOfEducation (name)": "phase",
+        "Postcode": "postcode",
+        "LA (name)": "local_authority",
+        "OfstedRating (name)": "ofsted_rating",
+    }
+    INTS = {
+        "StatutoryLowAge": "low_age",
+        "StatutoryHighAge": "high_age",
+        "SchoolCapacity": "capacity",
+        "NumberOfPupils": "number_of_pupils",
+        "Easting": "easting",
+        "Northing": "northing",
+        "ResourcedProvisionCapacity": "resourced_provision_capacity",
+    }
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        clean_rows, errors = [], []
+        sen_present = [c for c in SEN_COLUMNS if context.has(c)]
+        for row in rows:
+            p = RowParser(row, context)
+            urn = p.field("URN", lambda v: parsing.parse_int(v, minimum=1), required=True, to="urn")
+            for column, target in self.FIELDS.items():
+                length = Provider._meta.get_field(target).max_length
+                p.text(column, required=column == "EstablishmentName", max_length=length, to=target)
+            if context.has("TypeOfEstablishment (name)") and p.data.get("establishment_type"):
+                p.data["setting_group"] = rules.setting_group_for_establishment_type(
+                    p.data["establishment_type"]
+                )
+            elif context.has("TypeOfEstablishment (name)"):
+                p.error("TypeOfEstablishment (name)", "is required")
+            if context.has("EstablishmentStatus (name)"):
+                p.data["status"] = _gias_status(p.raw("EstablishmentStatus (name)"))
+            if context.has("Gender (name)"):
+                p.data["sex_of_entry"] = _gias_sex(p.raw("Gender (name)"))
+            if context.has("Boarders (name)"):
+                p.data["boarding"] = _gias_boarding(p.raw("Boarders (name)"))
+            for column, target in self.INTS.items():
+                p.field(column, lambda v: parsing.parse_int(v, minimum=0), to=target)
+            if context.has("OfstedRating (name)"):
+                rating = choices.normalise_choice(p.data.get("ofsted_rating") or "")
+                p.data["ofsted_grade"] = OFSTED_GRADES.get(rating)
+            p.field("OfstedLastInsp", parsing.parse_date, to="ofsted_date")
+            if context.has("TypeOfResourcedProvision (name)"):
+                p.data["resourced_provision_type"] = _text_or_blank_if_not_applicable(
+                    p.raw("TypeOfResourcedProvision (name)")
+                )[:80]
+            low, high = p.data.get("low_age"), p.data.get("high_age")
+            if low is not None and high is not None and high < low:
+                p.error("StatutoryHighAge", f"is below the statutory low age {low}")
+            if sen_present:
+                codes, others = [], []
+                for column in sen_present:
+                    label = parsing.text(p.raw(column))
+                    if not label or choices.normalise_choice(label) in NOT_APPLICABLE:
+                        continue
+                    code = rules.parse_need_code(label)
+                    if code:
+                        if code not in codes:
+                            codes.append(code)
+                    else:
+                        others.append(label)
+                        context.warn(
+                            f"Row {row.number}, column {column}: '{label}' is not a SEN2 need "
+                            "type; kept as written in the provider's other SEN provision"
+                        )
+                p.data["_needs"] = codes
+                p.data["other_sen_provision"] = "; ".join(others)[:300]
+            if p.ok and urn is not None:
+                p.data["_key"] = (urn,)
+                clean_rows.append(p.data)
+            errors.extend(p.errors)
+        existing = set(
+            Provider.objects.filter(urn__in=[c["urn"] for c in clean_rows]).values_list(
+                "urn", flat=True
+            )
+        )
+        for clean in clean_rows:
+            clean["_exists"] = clean["urn"] in existing
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext):
+        existing = Provider.objects.in_bulk([c["urn"] for c in clean_rows], field_name="urn")
+
+        def build(values: dict, clean: dict) -> Provider:
+            values.setdefault("setting_group", rules.OTHER)
+            return Provider(**values)
+
+        created, matched = upsert(
+            Provider, clean_rows, existing, context, lookup="urn", key_fields={"urn"}, build=build
+        )
+        if any(c.get("_needs") is not None for c in clean_rows):
+            through = Provider.need_types.through
+            with_needs = [c for c in clean_rows if c.get("_needs") is not None]
+            through.objects.filter(provider_id__in=[c["_obj"].pk for c in with_needs]).delete()
+            through.objects.bulk_create(
+                [
+                    through(provider_id=c["_obj"].pk, needtype_id=code)
+                    for c in with_needs
+                    for code in c["_needs"]
+                ],
+                batch_size=1000,
+            )
+        return created, matched
+
+
+# --- children --------------------------------------------------------------------------
+
+SEX_ALIASES = {
+    "female": "F",
+    "girl": "F",
+    "male": "M",
+    "boy": "M",
+    "u": "X",
+    "unknown": "X",
+    "other": "X",
+    "not_known": "X",
+}
+EHCP_COLUMNS = {
+    "ehcp_request_date": "request_date",
+    "ehcp_issue_date": "issue_date",
+    "ehcp_ceased_date": "ceased_date",
+}
+NEED_COLUMNS = {"primary_need": "primary_need_id", "secondary_need": "secondary_need_id"}
+
+
+def latest_ehcps(child_ids) -> dict[int, EHCP]:
+    """Each child's latest EHCP (the same choice as `selectors.current_ehcp`), in one query."""
+    latest: dict[int, EHCP] = {}
+    for ehcp in EHCP.objects.filter(child_id__in=list(child_ids)):
+        key = (ehcp.request_date or ehcp.issue_date or dt.date.min, ehcp.pk)
+        current = latest.get(ehcp.child_id)
+        if current is None or key > (
+            current.request_date or current.issue_date or dt.date.min,
+            current.pk,
+        ):
+            latest[ehcp.child_id] = ehcp
+    return latest
+
+
+def ehcp_status(request_date, issue_date, ceased_date) -> str:
+    if ceased_date:
+        return EHCP.Status.CEASED
+    if issue_date:
+        return EHCP.Status.ISSUED
+    return EHCP.Status.REQUESTED
+
+
+class Children(ImportKind):
+    name = "children"
+    label = "Children and EHCPs"
+    description = "Children and young people with their current EHCP (dates and needs)."
+    columns = (
+        Column("child_ref", True, "The council's reference for the child", "WS000123"),
+        Column("first_name", True, "", "Sam"),
+        Column("last_name", True, "", "Taylor"),
+        Column("date_of_birth", True, "", "2012-03-14"),
+        Column("sex", True, "F, M or X", "M"),
+        Column("home_postcode", False, "", "ME14 1XX"),
+        Column("easting", False, "", "575120"),
+        Column("northing", False, "", "155430"),
+        Column("district", False, "", "Maidstone"),
+        Column("ehcp_request_date", False, "", "2023-01-09"),
+        Column("ehcp_issue_date", False, "", "2023-05-15"),
+        Column("ehcp_ceased_date", False, "", ""),
+        Column("primary_need", False, "SEN2 need code, e.g. ASD", "ASD"),
+        Column("secondary_need", False, "", "SEMH"),
+    )
+    key_columns = ("child_ref",)
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        clean_rows, errors = [], []
+        for row in rows:
+            p = RowParser(row, context)
+            p.text("child_ref", required=True, max_length=32)
+            p.text("first_name", required=True, max_length=100)
+            p.text("last_name", required=True, max_length=100)
+            p.field("date_of_birth", parsing.parse_date, required=True)
+            p.field(
+                "sex", lambda v: parsing.parse_choice(v, Sex.choices, SEX_ALIASES), required=True
+            )
+            p.text("home_postcode", max_length=10)
+            p.field("easting", lambda v: parsing.parse_int(v, minimum=0))
+            p.field("northing", lambda v: parsing.parse_int(v, minimum=0))
+            p.text("district", max_length=60)
+            for column, target in EHCP_COLUMNS.items():
+                p.field(column, parsing.parse_date, to=f"_ehcp_{target}")
+            for column, target in NEED_COLUMNS.items():
+                p.field(column, parse_need, to=f"_ehcp_{target}")
+            dob = p.data.get("date_of_birth")
+            if dob and dob > dt.date.today():  # noqa: DTZ011 - a calendar date
+                p.error("date_of_birth", "is in the future")
+            if p.ok:
+                p.data["_key"] = (p.data["child_ref"],)
+                clean_rows.append(p.data)
+            errors.extend(p.errors)
+        children = dict(
+            Child.objects.filter(child_ref__in=[c["child_ref"] for c in clean_rows]).values_list(
+                "child_ref", "id"
+            )
+        )
+        ehcps = latest_ehcps(children.values()) if self._has_ehcp_columns(context) else {}
+        for clean in list(clean_rows):
+            child_id = children.get(clean["child_ref"])
+            clean["_exists"] = child_id is not None
+            row_errors = self._check_ehcp_dates(clean, ehcps.get(child_id))
+            if row_errors:
+                errors.extend(row_errors)
+                clean_rows.remove(clean)
+        return clean_rows, errors
+
+    @staticmethod
+    def _has_ehcp_columns(context) -> bool:
+        return any(context.has(c) for c in [*EHCP_COLUMNS, *NEED_COLUMNS])
+
+    @staticmethod
+    def _merged_ehcp(clean: dict, ehcp: EHCP | None) -> dict:
+        merged = {}
+        for target in [*EHCP_COLUMNS.values(), *NEED_COLUMNS.values()]:
+            key = f"_ehcp_{target}"
+            merged[target] = clean[key] if key in clean else getattr(ehcp, target, None)
+        return merged
+
+    def _check_ehcp_dates(self, clean: dict, ehcp: EHCP | None) -> list[RowError]:
+        merged = self._merged_ehcp(clean, ehcp)
+        errors = []
+        request, issue, ceased = (
+            merged["request_date"],
+            merged["issue_date"],
+            merged["ceased_date"],
+        )
+        if request and issue and issue < request:
+            errors.append(
+                RowError(
+                    clean["_row"],
+                    "ehcp_issue_date",
+                    issue.isoformat(),
+                    f"is before the EHCP request date {request:%d/%m/%Y}",
+                )
+            )
+        if issue and ceased and ceased < issue:
+            errors.append(
+                RowError(
+                    clean["_row"],
+                    "ehcp_ceased_date",
+                    ceased.isoformat(),
+                    f"is before the EHCP issue date {issue:%d/%m/%Y}",
+                )
+            )
+        return errors
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext):
+        existing = Child.objects.in_bulk(
+            [c["child_ref"] for c in clean_rows], field_name="child_ref"
+        )
+        created, matched = upsert(
+            Child, clean_rows, existing, context, lookup="child_ref", key_fields={"child_ref"}
+        )
+        if self._has_ehcp_columns(context):
+            self._write_ehcps(clean_rows, context)
+        return created, matched
+
+    def _write_ehcps(self, clean_rows: list[dict], context: ImportContext) -> None:
+        ehcps = latest_ehcps(c["_obj"].pk for c in clean_rows if c["_exists"])
+        new, changed = [], []
+        fields = {"status"}
+        for clean in clean_rows:
+            ehcp = ehcps.get(clean["_obj"].pk)
+            merged = self._merged_ehcp(clean, ehcp)
+            given = {k: v for k, v in clean.items() if k.startswith("_ehcp_")}
+            if ehcp is None and not any(v is not None for v in given.values()):
+                continue  # nothing to record: no EHCP, none in the file
+            status = ehcp_status(
+                merged["request_date"], merged["issue_date"], merged["ceased_date"]
+            )
+            if ehcp is None:
+                new.append(EHCP(child=clean["_obj"], status=status, **merged))
+                continue
+            values = {key.removeprefix("_ehcp_"): value for key, value in given.items()}
+            if ehcp.status not in (EHCP.Status.ASSESSING, EHCP.Status.NOT_ISSUED) or (
+                merged["issue_date"] or merged["ceased_date"]
+            ):
+                values["status"] = status
+            if changed_fields := apply_changes(ehcp, values):
+                fields.update(changed_fields)
+                changed.append(ehcp)
+        bulk_create(EHCP, new, context)
+        bulk_update(EHCP, changed, fields, context)
+
+
+# --- placements ------------------------------------------------------------------------
+
+SETTING_TYPE_ALIASES = {
+    "inmss": rules.INMSS,
+    "independent_special": rules.INMSS,
+    "non_maintained_special": rules.INMSS,
+    "maintained_special": rules.SPECIAL,
+    "resourced_provision": rules.SRP,
+    "sen_unit": rules.SRP,
+    "fe": rules.POST16,
+    "post_16": rules.POST16,
+    "alternative_provision": rules.AP,
+}
+
+
+class Placements(ImportKind):
+    name = "placements"
+    label = "Placements"
+    description = "Placements of children at providers, with base fee and additional funding."
+    columns = (
+        Column("child_ref", True, "Must be a child already recorded", "WS000123"),
+        Column("provider_urn", True, "Must be a provider already recorded", "886123"),
+        Column(
+            "setting_type",
+            False,
+            "Overrides the provider's setting group: " + ", ".join(rules.SETTING_GROUPS),
+            "",
+        ),
+        Column("start_date", True, "", "2024-09-02"),
+        Column("end_date", False, "Blank for a current placement", ""),
+        Column("annual_cost", True, "Base annual fee", "36000.00"),
+        Column("additional_cost", False, "Additional funding, e.g. 1:1 support", "4500.00"),
+        Column("attendance_pattern", False, "day, weekly or 52-week", "day"),
+        Column(
+            "reason", False, ", ".join(v for v, _ in Placement.Reason.choices), "no_local_provision"
+        ),
+    )
+    key_columns = ("child_ref", "provider_urn", "start_date")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        errors = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.text("child_ref", required=True)
+            p.field("provider_urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
+            p.field(
+                "setting_type",
+                lambda v: parsing.parse_choice(
+                    v, rules.SETTING_GROUP_CHOICES, SETTING_TYPE_ALIASES
+                ),
+            )
+            if p.data.get("setting_type", "") is None:
+                p.data["setting_type"] = ""
+            p.field("start_date", parsing.parse_date, required=True)
+            p.field("end_date", parsing.parse_date)
+            p.field("annual_cost", parsing.parse_money, required=True)
+            p.field("additional_cost", parsing.parse_money)
+            if p.data.get("additional_cost", 0) is None:
+                p.data["additional_cost"] = Decimal(0)
+            p.field("attendance_pattern", parse_attendance)
+            if p.data.get("attendance_pattern", "") is None:
+                p.data["attendance_pattern"] = Placement._meta.get_field(
+                    "attendance_pattern"
+                ).default
+            p.field("reason", lambda v: parsing.parse_choice(v, Placement.Reason.choices))
+            if p.data.get("reason", "") is None:
+                p.data["reason"] = ""
+            start, end = p.data.get("start_date"), p.data.get("end_date")
+            if start and end and end < start:
+                p.error("end_date", f"is before the start date {start:%d/%m/%Y}")
+            parsed.append(p)
+        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
+        urns = {p.data["provider_urn"] for p in parsed if p.data.get("provider_urn")}
+        children = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "id"))
+        providers = dict(Provider.objects.filter(urn__in=urns).values_list("urn", "id"))
+        existing = {
+            (child_id, provider_id, start): pk
+            for pk, child_id, provider_id, start in Placement.objects.filter(
+                child_id__in=children.values(), provider_id__in=providers.values()
+            ).values_list("id", "child_id", "provider_id", "start_date")
+        }
+        clean_rows = []
+        for p in parsed:
+            ref, urn = p.data.get("child_ref"), p.data.get("provider_urn")
+            if ref and ref not in children:
+                p.error("child_ref", "is not a known child: import the child first")
+            if urn and urn not in providers:
+                p.error("provider_urn", "is not a known provider URN: import it from GIAS first")
+            if p.ok:
+                data = p.data
+                data["child_id"] = children[data.pop("child_ref")]
+                data["provider_id"] = providers[data.pop("provider_urn")]
+                key = (data["child_id"], data["provider_id"], data["start_date"])
+                data["_key"] = (ref, urn, data["start_date"])
+                data["_id"] = existing.get(key)
+                data["_exists"] = data["_id"] is not None
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def observe(self, clean_rows: list[dict], context: ImportContext) -> None:
+        periods = context.state.setdefault("periods", defaultdict(list))
+        for c in clean_rows:
+            end = c.get("end_date") if "end_date" in c else _KEEP
+            periods[c["child_id"]].append(
+                (c["start_date"], end, c["_row"], c["provider_id"], c["_key"][1], c["_id"])
+            )
+
+    def finish_validation(self, context: ImportContext) -> list[RowError]:
+        periods: dict[int, list] = context.state.get("periods", {})
+        errors: list[RowError] = []
+        child_ids = list(periods)
+        urn_of: dict[int, int] = {}
+        for start in range(0, len(child_ids), 2000):
+            batch = child_ids[start : start + 2000]
+            recorded = defaultdict(list)
+            for pk, child_id, provider_id, urn, s, e, dual, withdrawn in Placement.objects.filter(
+                child_id__in=batch
+            ).values_list(
+                "id",
+                "child_id",
+                "provider_id",
+                "provider__urn",
+                "start_date",
+                "end_date",
+                "dual_registered",
+                "withdrawn",
+            ):
+                recorded[child_id].append((pk, provider_id, urn, s, e, dual, withdrawn))
+                urn_of[provider_id] = urn
+            for child_id in batch:
+                errors.extend(self._child_overlaps(periods[child_id], recorded.get(child_id, [])))
+        return errors
+
+    @staticmethod
+    def _child_overlaps(file_periods: list, recorded: list) -> list[RowError]:
+        errors = []
+        by_id = {r[0]: r for r in recorded}
+        exempt = set()  # rows updating a dual-registered or withdrawn placement keep that status
+        resolved = []
+        for start, end, row, _provider_id, urn, pk in file_periods:
+            if pk is not None:
+                _, _, _, _, old_end, dual, withdrawn = by_id[pk]
+                if end is _KEEP:
+                    end = old_end
+                if dual or withdrawn:
+                    exempt.add(row)
+            elif end is _KEEP:
+                end = None
+            resolved.append((start, end, row, urn, pk))
+        replaced = {pk for *_, pk in resolved if pk is not None}
+        resolved.sort(key=lambda period: (period[0], period[2]))
+        for i, (start, end, row, _urn, _pk) in enumerate(resolved):
+            if row in exempt:
+                continue
+            for other_start, other_end, other_row, other_urn, _ in resolved[:i]:
+                if other_row in exempt:
+                    continue
+                if rules.periods_overlap(start, end, other_start, other_end):
+                    errors.append(
+                        RowError(
+                            row,
+                            "start_date",
+                            start.isoformat(),
+                            f"overlaps the placement on row {other_row} (URN {other_urn} from "
+                            f"{other_start:%d/%m/%Y}{_until(other_end)}): end one the day before "
+                            "the other starts",
+                        )
+                    )
+            for pk, _provider_id, other_urn, other_start, other_end, dual, withdrawn in recorded:
+                if pk in replaced or dual or withdrawn:
+                    continue
+                if rules.periods_overlap(start, end, other_start, other_end):
+                    errors.append(
+                        RowError(
+                            row,
+                            "start_date",
+                            start.isoformat(),
+                            f"overlaps the child's recorded placement at URN {other_urn} from "
+                            f"{other_start:%d/%m/%Y}{_until(other_end)}",
+                        )
+                    )
+        return errors
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext):
+        ids = [c["_id"] for c in clean_rows if c["_id"]]
+        existing = Placement.objects.in_bulk(ids) if ids else {}
+        # Updates first: a file that ends a child's open placement and adds the next one must
+        # end the old one before the one-open-placement-per-child constraint sees the new one.
+        return upsert(
+            Placement,
+            clean_rows,
+            existing,
+            context,
+            key_fields={"child_id", "provider_id", "start_date"},
+            extra_fields={"version"},
+            on_change=_bump_version,
+            updates_first=True,
+        )
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "<unchanged>"
+
+
+_KEEP = _Keep()
+
+
+def _bump_version(placement: Placement, clean: dict) -> None:
+    placement.version += 1
+
+
+def _until(end: dt.date | None) -> str:
+    return f" to {end:%d/%m/%Y}" if end else " with no end date"
+
+
+register_import_kind(ProvidersGias())
+register_import_kind(Children())
+register_import_kind(Placements())
