@@ -36,7 +36,9 @@ document.body.addEventListener("htmx:afterSettle", () => {
 // When an htmx request fails (the session ended, the server broke, the network dropped) the
 // form is not swapped, and what was typed into it is kept in sessionStorage, keyed by the
 // page and the form. When the same page loads again (after signing in again) the values go
-// back into the fields that are still empty, and the copy is cleared.
+// back into the fields the user has not touched since, and the copy is cleared. If the
+// form's hidden fields changed meanwhile (a decision's version: someone else saved), only
+// empty fields are filled, so a kept copy never hides the other person's values.
 
 const TYPED_PREFIX = "app-typed:";
 const NOT_TYPED = new Set(["hidden", "submit", "button", "reset", "file", "password", "image"]);
@@ -83,6 +85,13 @@ function typedValues(form) {
   return values;
 }
 
+// The form's hidden fields (not the CSRF token): if they change, the record changed.
+function guardValues(form) {
+  return [...form.elements]
+    .filter((field) => field.type === "hidden" && field.name !== "csrfmiddlewaretoken")
+    .map((field) => [field.name, field.value]);
+}
+
 // Only forms that change something: a search box keeps its own text and is in the URL.
 function keepTyped(form) {
   if (!form || form.method !== "post") {
@@ -91,7 +100,8 @@ function keepTyped(form) {
   const values = typedValues(form);
   try {
     if (values.length) {
-      sessionStorage.setItem(typedKey(form), JSON.stringify(values));
+      const kept = { guard: guardValues(form), values };
+      sessionStorage.setItem(typedKey(form), JSON.stringify(kept));
     }
   } catch {
     // Storage is full or switched off: the error message still shows.
@@ -106,8 +116,16 @@ function forgetTyped(form) {
   }
 }
 
-// Put `values` into the fields of `form` that are still empty; true if any went back.
-function putBack(form, values) {
+function isChanged(field) {
+  if (field.tagName === "SELECT") {
+    return [...field.options].some((option) => option.selected !== option.defaultSelected);
+  }
+  return field.value !== field.defaultValue;
+}
+
+// Put `values` into the fields of `form` the user has not changed (`onlyEmpty`: that are
+// still empty); true if any went back.
+function putBack(form, values, onlyEmpty) {
   const byName = new Map();
   for (const [name, value] of values) {
     byName.set(name, [...(byName.get(name) || []), value]);
@@ -120,17 +138,19 @@ function putBack(form, values) {
     }
     const first = fields[0];
     if (first.type === "radio" || first.type === "checkbox") {
-      if (fields.some((field) => field.checked)) {
+      const touched = fields.some((field) => field.checked !== field.defaultChecked);
+      if (touched || (onlyEmpty && fields.some((field) => field.checked))) {
         continue;
       }
       for (const field of fields) {
-        if (wanted.includes(field.value)) {
-          field.checked = true;
+        const checked = wanted.includes(field.value);
+        if (field.checked !== checked) {
+          field.checked = checked;
           field.dispatchEvent(new Event("change", { bubbles: true }));
           restored = true;
         }
       }
-    } else if (first.value === "") {
+    } else if (first.value !== wanted[0] && (onlyEmpty ? first.value === "" : !isChanged(first))) {
       first.value = wanted[0];
       first.dispatchEvent(new Event("input", { bubbles: true }));
       restored = true;
@@ -149,15 +169,19 @@ function restoreTyped() {
   }
   for (const key of keys) {
     const wanted = key.slice(prefix.length);
-    let values = [];
+    let kept = {};
     try {
-      values = JSON.parse(sessionStorage.getItem(key)) || [];
+      kept = JSON.parse(sessionStorage.getItem(key)) || {};
     } catch {
-      values = [];
+      kept = {};
     }
     sessionStorage.removeItem(key);
     const form = [...document.forms].find((candidate) => formKey(candidate) === wanted);
-    if (form && putBack(form, values)) {
+    if (!form || !Array.isArray(kept.values)) {
+      continue;
+    }
+    const changed = JSON.stringify(guardValues(form)) !== JSON.stringify(kept.guard || []);
+    if (putBack(form, kept.values, changed)) {
       const note = document.createElement("div");
       note.className = "govuk-inset-text app-typed-restored";
       note.setAttribute("role", "status");
@@ -177,7 +201,8 @@ const SWAPPED_ERRORS = new Set([409, 422]);
 
 function signInUrl() {
   const signIn = document.body.dataset.signInUrl || "/accounts/login/";
-  return `${signIn}?next=${encodeURIComponent(pagePath())}`;
+  // Encoded as Django encodes `next` (slashes left as they are).
+  return `${signIn}?next=${encodeURIComponent(pagePath()).replace(/%2F/g, "/")}`;
 }
 
 // The message for a failed request: a list of text and links, built without innerHTML.
