@@ -15,8 +15,8 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """The "Stay signed in" button of the timeout warning: any signed-in request refreshes the session
-    (SESSION_SAVE_EVERY_REQUEST), so there is nothing to do but answer. Signed out, the
+    """The timeout warning's "Stay signed in": any signed-in request refreshes the session
+    (SESSION_SAVE_EVERY_REQUEST), so there is little to do but answer. Signed out, the
     LoginRequiredMiddleware answers instead and the page sends the user to sign in."""
     request.session.modified = True
     return HttpResponse(status=204)
