@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.views import health
+from core.views import health, session_keep_alive
 from reporting.views import home
 
 admin.site.site_header = "SEN placements administration"
@@ -12,6 +12,7 @@ admin.site.site_header = "SEN placements administration"
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    path("session/keep-alive/", session_keep_alive, name="session_keep_alive"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

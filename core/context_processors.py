@@ -12,4 +12,9 @@ def service(request) -> dict:
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "user_role": role_of(user) if user is not None else None,
+        # For the timeout warning on <body>: an idle session ends after SESSION_COOKIE_AGE.
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": min(
+            settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
+        ),
     }

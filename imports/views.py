@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import docs, downloads, roles
 from core.errors import DomainError
+from core.htmx import render_page_or_partial
 from core.models import Job
 
 from . import selectors, services
@@ -64,10 +65,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     if record is None:
         raise Http404("No import for this job")
     context = {"job": job, "record": record, "nav_section": "imports"}
-    template = "imports/job.html"
-    if request.htmx:
-        template += "#progress"
-    return render(request, template, context)
+    return render_page_or_partial(request, "imports/job.html", "progress", context)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
+from core.htmx import render_page_or_partial, vary_on_htmx, wants_partial
 from placements.selectors import child_by_ref, current_ehcp
 
 from . import selectors, services
@@ -202,7 +203,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Decisions -------------------------------------------------------------------------
 
 
-def _row_response(request: HttpRequest, item: PanelRequest, form: DecisionForm, saved: bool):
+def _row_response(
+    request: HttpRequest, item: PanelRequest, form: DecisionForm, saved: bool, status: int = 200
+):
     """The request's row and, out of band, the meeting's running totals."""
     item = selectors.meeting_agenda(meeting_id=item.meeting_id).get(pk=item.pk)
     item.decision_form = form
@@ -217,7 +220,7 @@ def _row_response(request: HttpRequest, item: PanelRequest, form: DecisionForm, 
     }
     row = render_to_string("panel/meeting_detail.html#request_row", context, request)
     totals = render_to_string("panel/meeting_detail.html#totals", context, request)
-    return HttpResponse(row + totals)
+    return vary_on_htmx(HttpResponse(row + totals, status=status))
 
 
 @require_POST
@@ -245,7 +248,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             error.add_to_form(form)
         else:
-            if request.htmx:
+            if wants_partial(request):
                 return _row_response(request, item, DecisionForm.for_request(item), saved=True)
             messages.success(
                 request, f"Decision saved for {item.child.child_ref}: {item.get_outcome_display()}"
@@ -253,9 +256,10 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(
                 reverse("panel:meeting_detail", args=[item.meeting_id]) + f"#request-{item.pk}"
             )
-    if request.htmx:
-        # htmx swaps only 2xx responses: the error is in the row it sends back.
-        return _row_response(request, item, form, saved=False)
+    if wants_partial(request):
+        # The error is in the row sent back. A stale save answers 409 with the row showing the
+        # other person's decision: static/js/app.js lets htmx swap a 409 that carries a row.
+        return _row_response(request, item, form, saved=False, status=status)
     context = _meeting_context(request, item.meeting, bound={item.pk: form})
     return render(request, "panel/meeting_detail.html", context, status=status)
 
@@ -403,11 +407,9 @@ def decision_search(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    template = (
-        "panel/decision_search.html#results" if request.htmx else "panel/decision_search.html"
-    )
-    return render(
+    return render_page_or_partial(
         request,
-        template,
+        "panel/decision_search.html",
+        "results",
         {"form": form, "page": _page(request, decisions), "nav_section": "panel"},
     )

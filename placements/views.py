@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
+from core.htmx import render_page_or_partial
 
 from . import exports, rules, selectors, services
 from .forms import ChildSearchForm, PlacementChangeForm, PlacementRegisterForm, ProviderSearchForm
@@ -30,10 +31,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = _page(request, selectors.child_search(query=query))
-    template = (
-        "placements/child_list.html#results" if request.htmx else "placements/child_list.html"
+    return render_page_or_partial(
+        request,
+        "placements/child_list.html",
+        "results",
+        {"form": form, "page": page, "nav_section": "children"},
     )
-    return render(request, template, {"form": form, "page": page, "nav_section": "children"})
 
 
 @require_GET
@@ -71,10 +74,12 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         need=filters.get("need", ""),
     )
     page = _page(request, providers)
-    template = (
-        "placements/provider_list.html#results" if request.htmx else "placements/provider_list.html"
+    return render_page_or_partial(
+        request,
+        "placements/provider_list.html",
+        "results",
+        {"form": form, "page": page, "nav_section": "providers"},
     )
-    return render(request, template, {"form": form, "page": page, "nav_section": "providers"})
 
 
 @require_GET

@@ -43,9 +43,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Before CSRF: a signed-out htmx request is a 401 ("your session has ended"), even when
+    # the CSRF cookie has gone with the session; other signed-out requests go to sign in.
+    "core.middleware.LoginRequiredMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,6 +94,8 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# The timeout warning (static/js/app.js) opens this long before an idle session ends.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation ---------------------------------------------------
