@@ -7,10 +7,10 @@ DEMO_SIZE ?= kent
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format worker beat assets clean
+.PHONY: help install demo demo-reset test lint format worker beat assets clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 # The stamp is remade whenever pyproject.toml changes, so dependencies follow the project file.
 $(VENV)/.installed: pyproject.toml
@@ -21,7 +21,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed ## Create the virtual environment and install the project
 
-demo: $(VENV)/.installed ## Migrate, seed demo data and users, serve on http://127.0.0.1:8000
+# `make demo` seeds only an empty database, so a second run keeps what people entered;
+# `make demo-reset` deletes the demo data (and anything entered) and seeds again.
+demo: $(VENV)/.installed ## Migrate, seed an empty database, add demo users, serve on :8000
+	$(PY) manage.py migrate
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed 1 --if-empty
+	$(PY) manage.py recompute_dashboards
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-reset: $(VENV)/.installed ## Like demo, but delete the data first and seed afresh
 	$(PY) manage.py migrate
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed 1 --flush

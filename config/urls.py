@@ -9,6 +9,10 @@ from reporting.views import home
 
 admin.site.site_header = "SEN placements administration"
 
+# 403.html and 404.html go through Django's own handlers; 500.html needs one that renders
+# without the request (core.views.server_error).
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),

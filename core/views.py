@@ -1,10 +1,34 @@
-"""Pages no domain owns: the health check, the session keep-alive and the branded error pages."""
+"""Pages no domain owns: the health check, the session keep-alive and the branded error pages.
+
+403.html and 404.html are rendered by Django's own handlers, with the request, so the header
+knows the council and the user. A server error may come from the database or the request
+itself, so `server_error` renders 500.html with nothing but the council's and service's names.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+
+logger = logging.getLogger(__name__)
+
+SERVER_ERROR_FALLBACK = (
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service</title></head><body>"
+    "<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></body></html>"
+)
 
 
 @login_not_required
@@ -20,3 +44,25 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     LoginRequiredMiddleware answers instead and the page sends the user to sign in."""
     request.session.modified = True
     return HttpResponse(status=204)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    """handler500: the branded page, rendered without the request (no context processors, no
+    database); a plain page if even that fails, so the answer is always a 500 with words."""
+    try:
+        body = loader.render_to_string(
+            template_name,
+            {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME},
+        )
+    except Exception:
+        logger.exception("Could not render %s", template_name)
+        body = SERVER_ERROR_FALLBACK
+    return HttpResponseServerError(body)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent with a stale or missing token gets the branded page
+    (Django's own renders 403_csrf.html without the request, so without the council's name).
+    The middleware has already logged the reason."""
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))

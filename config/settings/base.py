@@ -78,6 +78,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people saving at once on SQLite (`make demo`) must wait their turn, not see "database
+    # is locked". IMMEDIATE takes the write lock when a transaction begins, so a transaction
+    # that read first cannot deadlock on upgrading its lock (SQLite answers that at once,
+    # without waiting); the timeout is how long a save waits for the lock; WAL lets pages be
+    # read while someone saves. PostgreSQL needs none of this.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
@@ -97,6 +110,7 @@ SESSION_COOKIE_HTTPONLY = True
 # The timeout warning (static/js/app.js) opens this long before an idle session ends.
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from collections import Counter, defaultdict
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -16,7 +19,8 @@ from django.db.models import F, Q
 from core import calendar
 from demo.generator import DemoDataExists, seed
 from dps.models import Consultation, Membership, UpliftRequest
-from panel.models import Meeting, PanelRequest
+from panel import services as panel_services
+from panel.models import Meeting, PanelRequest, PanelType
 from placements import rules
 from placements.models import EHCP, Child, Placement, Provider
 from reporting.models import BudgetLine
@@ -24,6 +28,7 @@ from reporting.models import BudgetLine
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -113,6 +118,50 @@ def test_command_prints_what_it_wrote():
     )
     assert "Seeded the small demo (seed 3, as of 23 November 2026)" in out.getvalue()
     assert f"{Placement.objects.count():,}" in out.getvalue()
+
+
+SEED_SMALL = ["seed_demo", "--size", "small", "--today", "2026-11-23", "--no-progress"]
+
+
+def test_if_empty_seeds_an_empty_database_then_keeps_what_is_there(commissioner):
+    first = StringIO()
+    call_command(*SEED_SMALL, "--if-empty", stdout=first)
+    assert "Seeded the small demo" in first.getvalue()
+    children = Child.objects.count()
+    assert children > 0
+    # Someone works in the demo between runs: their meeting must survive the second `make demo`.
+    entered = panel_services.meeting_create(
+        date=dt.date(2027, 3, 3), panel_type=PanelType.INDEPENDENT_PLACEMENT, user=commissioner
+    )
+    before = _fingerprint()
+
+    second = StringIO()
+    call_command(*SEED_SMALL, "--seed", "2", "--if-empty", stdout=second)  # no SystemExit
+
+    assert second.getvalue().strip() == (
+        "The database already holds data: keeping it. `make demo-reset` starts again."
+    )
+    assert _fingerprint() == before
+    assert Child.objects.count() == children
+    assert Meeting.objects.filter(pk=entered.pk).exists()
+
+
+def test_if_empty_and_flush_cannot_be_asked_together():
+    with pytest.raises(CommandError, match="not allowed with"):
+        call_command(*SEED_SMALL, "--if-empty", "--flush")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_demo_keeps_the_data_and_make_demo_reset_flushes():
+    def seed_line(target: str) -> str:
+        dry_run = subprocess.run(
+            ["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return next(line for line in dry_run.stdout.splitlines() if "seed_demo" in line)
+
+    assert "--if-empty" in seed_line("demo")
+    assert "--flush" not in seed_line("demo")
+    assert "--flush" in seed_line("demo-reset")
 
 
 def test_small_has_the_documented_scale(small):

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo --size small|kent|national --seed N [--today YYYY-MM-DD] [--flush]`."""
+"""`manage.py seed_demo --size small|kent|national --seed N [--today YYYY-MM-DD]
+[--flush | --if-empty]`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from django.utils import timezone
 
 from demo.context import SIZES
 from demo.generator import DemoDataExists, seed
+from demo.writer import has_domain_data
+
+KEPT_MESSAGE = "The database already holds data: keeping it. `make demo-reset` starts again."
 
 
 def _date(text: str) -> dt.date:
@@ -35,16 +39,26 @@ class Command(BaseCommand):
             default=None,
             help="the as-of date the history ends on (default: today)",
         )
-        parser.add_argument(
+        existing = parser.add_mutually_exclusive_group()
+        existing.add_argument(
             "--flush",
             action="store_true",
             help="delete existing children, EHCPs, providers, placements, DPS, panel and budget "
             "rows (and their history) first",
         )
+        existing.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="seed only an empty database: when it already holds data, keep it, say so and "
+            "exit successfully (what `make demo` does)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
     def handle(self, *args, **options) -> None:
         today = options["today"] or timezone.localdate()
+        if options["if_empty"] and has_domain_data():
+            self.stdout.write(KEPT_MESSAGE)
+            return
         try:
             counts = seed(
                 options["size"],
@@ -54,6 +68,9 @@ class Command(BaseCommand):
                 flush=options["flush"],
             )
         except DemoDataExists as error:
+            if options["if_empty"]:  # someone else seeded while this was generating
+                self.stdout.write(KEPT_MESSAGE)
+                return
             raise CommandError(str(error)) from error
         seconds = counts.pop("seconds")
         width = max(len(name) for name in counts)
