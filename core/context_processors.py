@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from .roles import role_of
 
 
-def service(request) -> dict:
+def service(request: HttpRequest) -> dict[str, object]:
     """The council's name and the signed-in user's role, for the header and navigation."""
     user = getattr(request, "user", None)
     return {

@@ -3,15 +3,22 @@ for people without the casework role."""
 
 from __future__ import annotations
 
+import numbers
+from decimal import Decimal
+from typing import Any
+
 SUPPRESSED = "c"
 
 
-def is_small_number(count) -> bool:
+def is_small_number(count: object) -> bool:
     """Counts from 1 to 4 are suppressed for people without the casework role; zero is shown."""
-    return count is not None and not isinstance(count, str) and 1 <= count <= 4
+    # Any number (numpy's too, from the reporting frames); `c`, blanks and None are not counts.
+    return isinstance(count, numbers.Real | Decimal) and 1 <= float(count) <= 4
 
 
-def suppress_row(row: dict, *, count_fields: list[str], figure_fields: list[str]) -> dict:
+def suppress_row(
+    row: dict[str, Any], *, count_fields: list[str], figure_fields: list[str]
+) -> dict[str, Any]:
     """Replace small counts by `c`, and with them every money, share and percent figure on the row."""
     if not any(is_small_number(row.get(field)) for field in count_fields):
         return row
@@ -20,8 +27,8 @@ def suppress_row(row: dict, *, count_fields: list[str], figure_fields: list[str]
 
 
 def suppress_rows(
-    rows: list[dict], *, count_fields: list[str], figure_fields: list[str]
-) -> list[dict]:
+    rows: list[dict[str, Any]], *, count_fields: list[str], figure_fields: list[str]
+) -> list[dict[str, Any]]:
     return [
         suppress_row(row, count_fields=count_fields, figure_fields=figure_fields) for row in rows
     ]

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import BaseForm
 
 
 class DomainError(Exception):
     """A rule was broken. `errors` maps a field name (or `None` for the whole form) to messages."""
 
-    def __init__(self, message: str | dict[str | None, list[str] | str]):
-        if isinstance(message, dict):
+    def __init__(
+        self,
+        message: str | Mapping[str, list[str] | str] | Mapping[str | None, list[str] | str],
+    ) -> None:
+        self.errors: dict[str | None, list[str]]
+        if isinstance(message, str):
+            self.errors = {None: [message]}
+        else:
             self.errors = {
                 field: [msgs] if isinstance(msgs, str) else list(msgs)
                 for field, msgs in message.items()
             }
-        else:
-            self.errors = {None: [message]}
         super().__init__(self.messages)
 
     @property
@@ -31,16 +39,17 @@ class DomainError(Exception):
                     for field, errs in error.error_dict.items()
                 }
             )
-        return cls({None: [str(m) for m in error.messages]})
+        whole_form: dict[str | None, list[str]] = {None: [str(m) for m in error.messages]}
+        return cls(whole_form)
 
-    def add_to_form(self, form) -> None:
+    def add_to_form(self, form: BaseForm) -> None:
         for field, messages in self.errors.items():
             target = field if field in getattr(form, "fields", {}) else None
             for message in messages:
                 form.add_error(target, message)
 
 
-def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+def full_clean_or_raise(instance: Model, *, exclude: list[str] | None = None) -> None:
     """Field validation as a DomainError. Constraints are left to the caller, to check after the
     domain rules, whose messages say more than a constraint name."""
     try:

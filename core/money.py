@@ -17,7 +17,9 @@ def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(value: object, *, minimum: Decimal | None = None, maximum=None) -> Decimal:
+def parse_decimal(
+    value: object, *, minimum: Decimal | None = None, maximum: Decimal | None = None
+) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("is not a number")
     if isinstance(value, (int, float, Decimal)):

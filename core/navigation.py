@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import NoReverseMatch, reverse
 
 from . import roles
@@ -29,8 +30,8 @@ NAV_ITEMS = [
 ]
 
 
-def nav_for(user, current_section: str | None) -> list[dict]:
-    items = []
+def nav_for(user: User | AnonymousUser, current_section: str | None) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
     for item in NAV_ITEMS:
         if item.permission and not user.has_perm(item.permission):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
 OFFICER = "officer"
 COMMISSIONER = "commissioner"
@@ -78,11 +78,11 @@ def roles_ensure() -> None:
         group.permissions.set(perms)
 
 
-def roles_ensure_after_migrate(**kwargs) -> None:
+def roles_ensure_after_migrate(**kwargs: object) -> None:
     roles_ensure()
 
 
-def role_of(user) -> str | None:
+def role_of(user: User | AnonymousUser) -> str | None:
     """The user's main role, for navigation and the home page (admin > commissioner > …)."""
     if not user.is_authenticated:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -12,13 +12,11 @@ from django.utils import timezone
 from .models import Job
 
 
-def job_create(
-    *, kind: str, user: AbstractBaseUser | AnonymousUser | None, result: dict[str, Any]
-) -> Job:
+def job_create(*, kind: str, user: User | None, result: dict[str, Any]) -> Job:
     """A queued job; `result` holds what the page needs before the job has run."""
     return Job.objects.create(
         kind=kind,
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=user,
         message="Waiting to start",
         result=result,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -28,7 +30,7 @@ def consultations_due_soon(*, today: dt.date, within_days: int = 5) -> QuerySet[
     )
 
 
-def contract_register_rows():
+def contract_register_rows() -> Iterator[tuple[Any, ...]]:
     """The contract register for export, in one streamed query, in `views.CONTRACT_COLUMNS` order."""
     return (
         Contract.objects.order_by("end_date", "reference")

@@ -6,8 +6,11 @@ import csv
 import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -60,7 +63,7 @@ def import_run(
     kind: str,
     path: str | Path,
     filename: str,
-    user=None,
+    user: User | None,
     dry_run: bool = False,
     progress: base.Progress | None = None,
     record: ImportRecord | None = None,
@@ -75,7 +78,7 @@ def import_run(
         record = ImportRecord.objects.create(
             kind=kind,
             file_name=filename[:255],
-            user=user if getattr(user, "is_authenticated", False) else None,
+            user=user,
             dry_run=dry_run,
         )
     record.status = ImportRecord.Status.RUNNING
@@ -124,8 +127,8 @@ def import_run(
     return result
 
 
-def _store_upload(uploaded_file) -> tuple[str, str]:
-    original = Path(uploaded_file.name).name
+def _store_upload(uploaded_file: UploadedFile) -> tuple[str, str]:
+    original = Path(uploaded_file.name or "").name
     if not original.lower().endswith(ALLOWED_SUFFIXES):
         raise DomainError({"file": "The file must be a CSV or an XLSX spreadsheet"})
     safe = get_valid_filename(original)[:120] or "upload.csv"
@@ -139,7 +142,14 @@ def _store_upload(uploaded_file) -> tuple[str, str]:
 
 
 @transaction.atomic
-def import_start(*, kind: str, uploaded_file=None, user, dry_run: bool = True, record=None) -> Job:
+def import_start(
+    *,
+    kind: str,
+    uploaded_file: UploadedFile | None = None,
+    user: User | None,
+    dry_run: bool = True,
+    record: ImportRecord | None = None,
+) -> Job:
     """Store the upload under MEDIA_ROOT/imports/ and schedule the import as a Celery job.
 
     With `record` (a finished dry run), import the file that was checked, for real.
@@ -172,11 +182,12 @@ def import_start(*, kind: str, uploaded_file=None, user, dry_run: bool = True, r
     return job
 
 
-def import_job_run(*, job_id: int) -> dict:
+def import_job_run(*, job_id: int) -> dict[str, Any]:
     """Run the import a Job stands for. Idempotent: a finished job is left as it is."""
     job = job_claim(job_id=job_id)
     if job is None:
-        return Job.objects.get(pk=job_id).result
+        finished: dict[str, Any] = Job.objects.get(pk=job_id).result
+        return finished
     record = ImportRecord.objects.select_related("user").get(job=job)
     progress = JobProgress(job)
     try:

@@ -133,7 +133,7 @@ class PanelRequest(models.Model):
         return f"{self.get_request_type_display()} for {self.child.child_ref}"
 
     @staticmethod
-    def requested_cost_expression():
+    def requested_cost_expression() -> models.Expression:
         """`requested_cost` in SQL, for sums in the database."""
         return models.F("requested_base_cost") + models.F("requested_additional_cost")
 

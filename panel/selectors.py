@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Expression, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core import disclosure, money
@@ -19,7 +20,7 @@ OUTCOMES = [value for value, _ in PanelRequest.Outcome.choices]
 RETURNING_OUTCOMES = (PanelRequest.Outcome.MORE_INFORMATION, PanelRequest.Outcome.DEFERRED)
 DECISION_FIELDS = ["outcome", "agreed_cost", "conditions", "decision_reason", "placement"]
 
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 _ZERO = Value(Decimal(0), output_field=_MONEY)
 
 
@@ -68,11 +69,14 @@ def meeting_agenda(*, meeting_id: int) -> QuerySet[PanelRequest]:
     )
 
 
-def meeting_totals(*, meeting_id: int) -> dict:
+def meeting_totals(*, meeting_id: int) -> dict[str, Any]:
     """Running totals of a meeting in one query: per outcome the number of requests, the
     requested and the agreed annual cost; the undecided requests; and the whole agenda."""
     requested = PanelRequest.requested_cost_expression()
-    aggregates = {"all_count": Count("id"), "all_requested": Coalesce(Sum(requested), _ZERO)}
+    aggregates: dict[str, Expression] = {
+        "all_count": Count("id"),
+        "all_requested": Coalesce(Sum(requested), _ZERO),
+    }
     for outcome in ["", *OUTCOMES]:
         key = outcome or "undecided"
         only = Q(outcome=outcome)
@@ -123,13 +127,13 @@ def request_detail(*, request_id: int) -> PanelRequest:
     ).get(pk=request_id)
 
 
-def _show(field: str, value, item: PanelRequest) -> str:
+def _show(field: str, value: object, item: PanelRequest) -> str:
     if value in (None, ""):
         return "–"
     if field == "outcome":
-        return dict(PanelRequest.Outcome.choices).get(value, value)
+        return dict(PanelRequest.Outcome.choices).get(str(value), str(value))
     if field == "agreed_cost":
-        return f"£{money.round_money(value):,.2f}"
+        return f"£{money.round_money(Decimal(str(value))):,.2f}"
     if field == "placement":
         return "recorded"
     return str(value)
@@ -144,10 +148,10 @@ FIELD_LABELS = {
 }
 
 
-def request_history(item: PanelRequest) -> list[dict]:
+def request_history(item: PanelRequest) -> list[dict[str, Any]]:
     """Every change to the request's decision, oldest first: who, when, and before → after."""
     records = list(item.history.select_related("history_user").order_by("history_date", "pk"))
-    entries = []
+    entries: list[dict[str, Any]] = []
     previous = None
     for record in records:
         if previous is None:
@@ -192,7 +196,7 @@ def panel_summary(
     date_to: dt.date | None = None,
     meeting: Meeting | None = None,
     suppress: bool = False,
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Per outcome the number of decided requests and their requested annual cost in £'000;
     and the share of those requests by need ("ASD with SEMH" when a secondary need is recorded).
 
@@ -215,20 +219,20 @@ def panel_summary(
         )
         .order_by()
     )
-    by_outcome = {outcome: {"requests": 0, "cost": Decimal(0)} for outcome in OUTCOMES}
+    requests_by_outcome = dict.fromkeys(OUTCOMES, 0)
+    cost_by_outcome = dict.fromkeys(OUTCOMES, Decimal(0))
     by_need: dict[str, int] = {}
     for row in rows:
-        totals = by_outcome[row["outcome"]]
-        totals["requests"] += row["requests"]
-        totals["cost"] += Decimal(row["cost"] or 0)
+        requests_by_outcome[row["outcome"]] += row["requests"]
+        cost_by_outcome[row["outcome"]] += Decimal(row["cost"] or 0)
         need = PanelRequest.label_for_needs(row["primary_need_id"], row["secondary_need_id"])
         by_need[need] = by_need.get(need, 0) + row["requests"]
     total = sum(by_need.values())
     outcomes = [
         {
             "outcome": outcome,
-            "requests": by_outcome[outcome]["requests"],
-            "cost_thousands": int(money.round_half_up(by_outcome[outcome]["cost"] / 1000)),
+            "requests": requests_by_outcome[outcome],
+            "cost_thousands": int(money.round_half_up(cost_by_outcome[outcome] / 1000)),
         }
         for outcome in OUTCOMES
     ]

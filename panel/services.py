@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.history import history_user_set, save_as
 from placements import services as placement_services
 from placements.models import Child, NeedType, Placement, Provider
 from placements.selectors import current_ehcp
@@ -25,6 +27,11 @@ PLACEMENT_TYPES = (
     PanelRequest.RequestType.NEW_PLACEMENT,
     PanelRequest.RequestType.CHANGE_OF_PLACEMENT,
 )
+REASON_NEEDED: dict[str, str] = {
+    PanelRequest.Outcome.DECLINED: "Enter the reason the request was declined",
+    PanelRequest.Outcome.MORE_INFORMATION: "Enter the information the panel needs",
+    PanelRequest.Outcome.DEFERRED: "Enter the reason the request was deferred",
+}
 _COPIED_FIELDS = [
     "child_id",
     "request_type",
@@ -40,12 +47,6 @@ _COPIED_FIELDS = [
 ]
 
 
-def _save(instance, user, **kwargs) -> None:
-    """Save with the acting user on the history row."""
-    instance._history_user = user
-    instance.save(**kwargs)
-
-
 # --- Meetings ------------------------------------------------------------------------
 
 
@@ -57,7 +58,7 @@ def meeting_create(
     chair: str = "",
     members: str = "",
     location: str = "",
-    user=None,
+    user: User | None,
 ) -> Meeting:
     """Create a meeting, and put on its agenda every request of the same panel that an
     earlier meeting sent back (more information, deferred) and that has not returned yet."""
@@ -68,7 +69,7 @@ def meeting_create(
     )
     meeting.location = location.strip()
     full_clean_or_raise(meeting)
-    _save(meeting, user)
+    save_as(meeting, user)
     waiting = (
         PanelRequest.objects.select_for_update(of=("self",))
         .filter(
@@ -102,12 +103,12 @@ def request_create(
     funding_reason_other: str = "",
     case_summary: str = "",
     expected_start: dt.date | None = None,
-    user=None,
+    user: User | None,
 ) -> PanelRequest:
     """Put a request on a meeting's agenda. Needs left blank come from the child's EHCP."""
     if primary_need is None:
         ehcp = current_ehcp(child)
-        if ehcp is None or ehcp.primary_need_id is None:
+        if ehcp is None or ehcp.primary_need is None:
             raise DomainError(
                 {"primary_need": "Select the primary need: the child's EHCP does not record one"}
             )
@@ -158,11 +159,11 @@ def request_create(
         created_by=user,
     )
     full_clean_or_raise(item, exclude=["version"])
-    _save(item, user)
+    save_as(item, user)
     return item
 
 
-def _return_to(earlier: PanelRequest, meeting: Meeting, user) -> PanelRequest:
+def _return_to(earlier: PanelRequest, meeting: Meeting, user: User | None) -> PanelRequest:
     """Put `earlier` (sent back by its panel) on `meeting`'s agenda, once."""
     existing = PanelRequest.objects.filter(
         meeting=meeting, child_id=earlier.child_id, request_type=earlier.request_type
@@ -170,12 +171,12 @@ def _return_to(earlier: PanelRequest, meeting: Meeting, user) -> PanelRequest:
     if existing is not None:
         if existing.returning_from_id is None and existing.pk != earlier.pk:
             existing.returning_from = earlier
-            _save(existing, user, update_fields=["returning_from"])
+            save_as(existing, user, update_fields=["returning_from"])
         return existing
     copy = PanelRequest(meeting=meeting, returning_from=earlier, created_by=user)
     for field in _COPIED_FIELDS:
         setattr(copy, field, getattr(earlier, field))
-    _save(copy, user)
+    save_as(copy, user)
     return copy
 
 
@@ -195,7 +196,7 @@ def decision_record(
     agreed_cost: Decimal | None,
     conditions: str = "",
     reason: str = "",
-    user,
+    user: User | None,
 ) -> PanelRequest:
     """Record (or change) the panel's decision on a request.
 
@@ -222,11 +223,7 @@ def decision_record(
     else:
         agreed_cost = None
         if not reason.strip():
-            errors["reason"] = {
-                PanelRequest.Outcome.DECLINED: "Enter the reason the request was declined",
-                PanelRequest.Outcome.MORE_INFORMATION: "Enter the information the panel needs",
-                PanelRequest.Outcome.DEFERRED: "Enter the reason the request was deferred",
-            }[outcome]
+            errors["reason"] = REASON_NEEDED[outcome]
     if errors:
         raise DomainError(errors)
     was = item.outcome
@@ -238,7 +235,7 @@ def decision_record(
     item.decided_at = timezone.now()
     item.version += 1
     full_clean_or_raise(item)
-    _save(item, user)
+    save_as(item, user)
     if outcome in RETURNING:
         next_meeting = selectors.meeting_after(item.meeting)
         if next_meeting is not None:
@@ -246,7 +243,7 @@ def decision_record(
     elif was in RETURNING:
         copy = _returning_copy(item)
         if copy is not None and not copy.outcome and copy.placement_id is None:
-            copy._history_user = user
+            history_user_set(copy, user)
             copy.delete()
     return item
 
@@ -277,7 +274,7 @@ def agreed_placement_record(
     request_id: int,
     start_date: dt.date,
     attendance_pattern: str,
-    user,
+    user: User | None,
 ) -> Placement:
     """Turn an agreed new placement (or change of placement) into the child's placement at
     the requested provider, ending the child's open placement the day before."""
@@ -288,7 +285,8 @@ def agreed_placement_record(
     )
     if item.placement_id is not None:
         raise DomainError("The agreed placement has already been recorded")
-    if not can_record_placement(item):
+    provider = item.provider
+    if provider is None or not can_record_placement(item):
         raise DomainError(
             "Only an agreed new placement or change of placement with a provider can be recorded"
         )
@@ -300,14 +298,15 @@ def agreed_placement_record(
     )
     placement = placement_services.placement_create(
         child=item.child,
-        provider=item.provider,
+        provider=provider,
         start_date=start_date,
         annual_cost=base,
         additional_cost=additional,
         attendance_pattern=attendance_pattern,
         reason=reason,
         end_previous=True,
+        user=user,
     )
     item.placement = placement
-    _save(item, user, update_fields=["placement"])
+    save_as(item, user, update_fields=["placement"])
     return placement

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from .models import EHCP, Child, Placement, Provider
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def placements_with_setting_group() -> QuerySet[Placement]:
+
+class SettingGroup(TypedDict):
+    group: str | None
+
+
+def placements_with_setting_group() -> QuerySet[WithAnnotations[Placement, SettingGroup]]:
     """Placements (not withdrawn), annotated with `group`: own setting type, else the provider's."""
     return Placement.objects.filter(withdrawn=False).annotate(
         group=Coalesce(NullIf("setting_type", Value("")), "provider__setting_group")
     )
 
 
-def active_placements(on: dt.date) -> QuerySet[Placement]:
+def active_placements(on: dt.date) -> QuerySet[WithAnnotations[Placement, SettingGroup]]:
     return placements_with_setting_group().filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
     )
@@ -102,7 +110,7 @@ def provider_detail(*, urn: int, on: dt.date) -> Provider:
 
 def placement_register(
     *, on: dt.date | None = None, provider_urn: int | None = None, group: str = ""
-) -> QuerySet[Placement]:
+) -> QuerySet[WithAnnotations[Placement, SettingGroup]]:
     placements = placements_with_setting_group().select_related("child", "provider")
     if on:
         placements = placements.filter(

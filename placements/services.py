@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
+from typing import Final
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.history import history_user_set, save_as
 
 from . import rules
 from .models import Child, Placement, Provider
 
 
-def _validate_constraints(instance) -> None:
+def _validate_constraints(instance: Placement) -> None:
     try:
         instance.validate_constraints()
     except ValidationError as error:
@@ -82,19 +86,13 @@ def _check_shares(placement: Placement) -> None:
         )
 
 
-PLACEMENT_FIELDS = {
-    "setting_type",
-    "start_date",
-    "end_date",
-    "attendance_pattern",
-    "annual_cost",
-    "additional_cost",
-    "education_share",
-    "health_share",
-    "social_care_share",
-    "reason",
-    "dual_registered",
-}
+class _Unset(enum.Enum):
+    """A field `placement_update` was not given: it keeps its value (None is a value, no end date)."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = _Unset.UNSET
 
 
 @transaction.atomic
@@ -114,6 +112,7 @@ def placement_create(
     social_care_share: Decimal = Decimal(0),
     dual_registered: bool = False,
     end_previous: bool = False,
+    user: User | None,
 ) -> Placement:
     """Create a placement. With `end_previous`, the child's open placement ends the day before."""
     if end_previous:
@@ -123,7 +122,7 @@ def placement_create(
             if previous.start_date < start_date:
                 previous.end_date = start_date - dt.timedelta(days=1)
                 previous.version += 1
-                previous.save(update_fields=["end_date", "version", "updated_at"])
+                save_as(previous, user, update_fields=["end_date", "version", "updated_at"])
     placement = Placement(
         child=child,
         provider=provider,
@@ -144,6 +143,7 @@ def placement_create(
     _check_shares(placement)
     _check_overlap(placement)
     _validate_constraints(placement)
+    history_user_set(placement, user)
     try:
         with transaction.atomic():
             placement.save()
@@ -155,41 +155,77 @@ def placement_create(
 
 
 @transaction.atomic
-def placement_update(*, placement: Placement, version: int, **changes) -> Placement:
-    """Change a placement, refusing the save if someone else changed it since `version` was read."""
-    unknown = set(changes) - PLACEMENT_FIELDS
-    if unknown:
-        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
+def placement_update(
+    *,
+    placement: Placement,
+    version: int,
+    user: User | None,
+    setting_type: str | _Unset = UNSET,
+    start_date: dt.date | _Unset = UNSET,
+    end_date: dt.date | None | _Unset = UNSET,
+    attendance_pattern: str | _Unset = UNSET,
+    annual_cost: Decimal | _Unset = UNSET,
+    additional_cost: Decimal | _Unset = UNSET,
+    education_share: Decimal | _Unset = UNSET,
+    health_share: Decimal | _Unset = UNSET,
+    social_care_share: Decimal | _Unset = UNSET,
+    reason: str | _Unset = UNSET,
+    dual_registered: bool | _Unset = UNSET,
+) -> Placement:
+    """Change the given fields of a placement (the others keep their values), refusing the save
+    if someone else changed it since `version` was read. The child and provider do not change."""
     current = Placement.objects.select_for_update().get(pk=placement.pk)
     if current.version != version:
         raise StaleEditError(
             "Someone else changed this placement while you were editing it. "
             "The form now shows their version: check it and make your change again."
         )
-    for field, value in changes.items():
-        setattr(current, field, value)
+    if setting_type is not UNSET:
+        current.setting_type = setting_type
+    if start_date is not UNSET:
+        current.start_date = start_date
+    if end_date is not UNSET:
+        current.end_date = end_date
+    if attendance_pattern is not UNSET:
+        current.attendance_pattern = attendance_pattern
+    if annual_cost is not UNSET:
+        current.annual_cost = annual_cost
+    if additional_cost is not UNSET:
+        current.additional_cost = additional_cost
+    if education_share is not UNSET:
+        current.education_share = education_share
+    if health_share is not UNSET:
+        current.health_share = health_share
+    if social_care_share is not UNSET:
+        current.social_care_share = social_care_share
+    if reason is not UNSET:
+        current.reason = reason
+    if dual_registered is not UNSET:
+        current.dual_registered = dual_registered
     full_clean_or_raise(current, exclude=["version"])
     _check_dates(current)
     _check_shares(current)
     _check_overlap(current)
     _validate_constraints(current)
     current.version += 1
-    current.save()
+    save_as(current, user)
     return current
 
 
 @transaction.atomic
-def placement_end(*, placement: Placement, end_date: dt.date, version: int) -> Placement:
-    return placement_update(placement=placement, version=version, end_date=end_date)
+def placement_end(
+    *, placement: Placement, end_date: dt.date, version: int, user: User | None
+) -> Placement:
+    return placement_update(placement=placement, version=version, end_date=end_date, user=user)
 
 
 @transaction.atomic
-def placement_withdraw(*, placement: Placement, version: int) -> Placement:
+def placement_withdraw(*, placement: Placement, version: int, user: User | None) -> Placement:
     """Entered in error: kept with its history, left out of every figure."""
     current = Placement.objects.select_for_update().get(pk=placement.pk)
     if current.version != version:
         raise StaleEditError("Someone else changed this placement while you were viewing it.")
     current.withdrawn = True
     current.version += 1
-    current.save(update_fields=["withdrawn", "version", "updated_at"])
+    save_as(current, user, update_fields=["withdrawn", "version", "updated_at"])
     return current

@@ -155,6 +155,7 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
                     attendance_pattern=data["attendance_pattern"],
                     annual_cost=data["annual_cost"],
                     additional_cost=data["additional_cost"],
+                    user=request.user,
                 )
             except StaleEditError as error:
                 # Show the other person's values, with the version they saved, and say why.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from . import loader, metrics
 from .models import BudgetLine, DashboardSnapshot
 
 
-def _headline(as_of: dt.date) -> dict:
+def _headline(as_of: dt.date) -> dict[str, Any]:
     data = metrics.headline(loader.load_placements(), loader.load_ehcps(), as_of)
     # The INMSS budget is every budget line of the year whose name mentions INMSS.
     budget = sum(
@@ -25,15 +27,22 @@ def _headline(as_of: dt.date) -> dict:
     return data
 
 
-DASHBOARDS: dict[str, Callable[[dt.date], dict]] = {"headline": _headline}
+DASHBOARDS: dict[str, Callable[[dt.date], dict[str, Any]]] = {"headline": _headline}
 
 
 def snapshots_recompute(
-    *, as_of: dt.date | None = None, progress: Callable[[int, int, str], None] | None = None
+    *,
+    as_of: dt.date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    user: User | None = None,
 ) -> list[DashboardSnapshot]:
-    """Compute every dashboard for `as_of` and store them together; a failure keeps the old ones."""
+    """Compute every dashboard for `as_of` and store them together; a failure keeps the old ones.
+
+    `user` is who asked for it: None for the nightly schedule, an import's follow-up and the
+    command line. Snapshots keep no history, so nothing records it yet.
+    """
     as_of = as_of or timezone.localdate()
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for done, (name, compute) in enumerate(DASHBOARDS.items()):
         if progress:
             progress(done, len(DASHBOARDS), name)

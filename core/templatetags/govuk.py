@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms, template
+from django.forms import BaseForm, BoundField
+from django.template.context import Context
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from core import calendar, money
 from core.navigation import nav_for
 
 register = template.Library()
 
+# A figure as views and reports hand it over: a number, `c` when suppressed, blank when unknown.
+Figure = Decimal | float | int | str | None
 
-def _widget_kind(field) -> str:
+
+def _widget_kind(field: BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -31,7 +38,9 @@ def _widget_kind(field) -> str:
 
 
 @register.simple_tag
-def govuk_field(field, label_size: str = "s", width: str = "", hint: str = "") -> str:
+def govuk_field(
+    field: BoundField, label_size: str = "s", width: str = "", hint: str = ""
+) -> SafeString:
     """Render a bound field with its label, hint and error message, as the Design System does."""
     return render_to_string(
         "includes/field.html",
@@ -46,8 +55,8 @@ def govuk_field(field, label_size: str = "s", width: str = "", hint: str = "") -
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def govuk_error_summary(*forms_):
-    errors = []
+def govuk_error_summary(*forms_: BaseForm | None) -> dict[str, list[dict[str, object]]]:
+    errors: list[dict[str, object]] = []
     for form in forms_:
         if form is None:
             continue
@@ -62,7 +71,7 @@ def govuk_error_summary(*forms_):
 
 
 @register.simple_tag(takes_context=True)
-def service_navigation(context, section: str | None = None) -> list[dict]:
+def service_navigation(context: Context, section: str | None = None) -> list[dict[str, object]]:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
@@ -70,7 +79,7 @@ def service_navigation(context, section: str | None = None) -> list[dict]:
 
 
 @register.filter
-def pounds(value, places: int = 0) -> str:
+def pounds(value: Figure, places: int = 0) -> str:
     """£36,233 (whole pounds by default); rounding half-up once, here at output."""
     if value is None or value == "":
         return "–"
@@ -81,7 +90,7 @@ def pounds(value, places: int = 0) -> str:
 
 
 @register.filter
-def pounds_short(value) -> str:
+def pounds_short(value: Figure) -> str:
     """£53.7m for millions, £45,497 below: for headline figures that must fit a card."""
     if value is None or value == "":
         return "–"
@@ -94,7 +103,7 @@ def pounds_short(value) -> str:
 
 
 @register.filter
-def thousands(value) -> str:
+def thousands(value: Figure) -> str:
     if value is None:
         return "–"
     if value == "c":
@@ -103,13 +112,13 @@ def thousands(value) -> str:
 
 
 @register.filter
-def financial_year(value) -> str:
+def financial_year(value: int | str) -> str:
     """2026 → 2026-27."""
     return calendar.financial_year_label(int(value))
 
 
 @register.filter
-def govuk_date(value) -> str:
+def govuk_date(value: dt.date | None) -> str:
     if not value:
         return "–"
     return f"{value:%-d %B %Y}"

@@ -148,7 +148,9 @@ def test_meeting_on_the_same_day_for_the_same_panel_is_refused():
     MeetingFactory(date=dt.date(2025, 1, 8))
 
     with pytest.raises(DomainError) as error:
-        services.meeting_create(date=dt.date(2025, 1, 8), panel_type="independent_placement")
+        services.meeting_create(
+            date=dt.date(2025, 1, 8), panel_type="independent_placement", user=None
+        )
     assert "already a meeting" in error.value.errors["date"][0]
     assert Meeting.objects.count() == 1
 
@@ -183,6 +185,9 @@ def test_recording_the_agreed_placement_creates_it_and_ends_the_previous_one(com
     )
     assert (placement.annual_cost, placement.additional_cost) == (Decimal("47000"), Decimal("8000"))
     assert Placement.objects.filter(child=child, end_date__isnull=True).count() == 1
+    # Outside a request too, the history says who recorded the placement and ended the other.
+    assert placement.history.first().history_user == commissioner
+    assert previous.history.first().history_user == commissioner
     with pytest.raises(DomainError, match="already been recorded"):
         services.agreed_placement_record(
             request_id=item.pk,

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import DomainError, StaleEditError
 from placements.models import Placement
-from placements.services import placement_create, placement_update
+from placements.services import placement_create, placement_update, placement_withdraw
 from tests.factories import ChildFactory, PlacementFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def second_school():
 
 def _create(child, provider, start, **kwargs) -> Placement:
     return placement_create(
-        child=child, provider=provider, start_date=start, annual_cost=COST, **kwargs
+        child=child, provider=provider, start_date=start, annual_cost=COST, user=None, **kwargs
     )
 
 
@@ -118,7 +118,9 @@ def test_negative_cost_is_refused_with_a_field_error(child, first_school, field)
     costs[field] = Decimal("-1.00")
 
     with pytest.raises(DomainError) as refused:
-        placement_create(child=child, provider=first_school, start_date=D(2024, 9, 2), **costs)
+        placement_create(
+            child=child, provider=first_school, start_date=D(2024, 9, 2), user=None, **costs
+        )
 
     assert field in refused.value.errors
     assert not Placement.objects.exists()
@@ -157,11 +159,13 @@ def test_funding_shares_summing_to_100_are_accepted(child, first_school):
 def test_stale_update_is_refused_and_leaves_the_row_unchanged():
     placement = PlacementFactory(annual_cost=COST)
     read_by_first, read_by_second = placement.version, placement.version
-    placement_update(placement=placement, version=read_by_first, additional_cost=Decimal("4500.00"))
+    placement_update(
+        placement=placement, version=read_by_first, additional_cost=Decimal("4500.00"), user=None
+    )
 
     with pytest.raises(StaleEditError, match="Someone else changed this placement"):
         placement_update(
-            placement=placement, version=read_by_second, annual_cost=Decimal("30000.00")
+            placement=placement, version=read_by_second, annual_cost=Decimal("30000.00"), user=None
         )
 
     placement.refresh_from_db()
@@ -175,7 +179,7 @@ def test_update_bumps_version_and_writes_a_history_row():
     history_before = placement.history.count()
 
     updated = placement_update(
-        placement=placement, version=placement.version, annual_cost=Decimal("37800.00")
+        placement=placement, version=placement.version, annual_cost=Decimal("37800.00"), user=None
     )
 
     assert updated.version == 2
@@ -188,5 +192,20 @@ def test_update_bumps_version_and_writes_a_history_row():
 def test_update_refuses_fields_that_are_not_the_placements_to_change():
     placement = PlacementFactory()
 
-    with pytest.raises(ValueError, match="Cannot change child"):
-        placement_update(placement=placement, version=placement.version, child=ChildFactory())
+    with pytest.raises(TypeError, match="child"):
+        placement_update(
+            placement=placement, version=placement.version, user=None, child=ChildFactory()
+        )
+
+
+def test_every_write_records_the_acting_user_on_the_history(child, first_school, commissioner):
+    placement = _create(child, first_school, D(2024, 9, 2))
+    placement_update(
+        placement=placement, version=1, annual_cost=Decimal("37000.00"), user=commissioner
+    )
+    placement_withdraw(placement=placement, version=2, user=commissioner)
+
+    records = list(placement.history.order_by("history_date", "history_id"))
+
+    assert [r.history_user for r in records] == [None, commissioner, commissioner]
+    assert [r.version for r in records] == [1, 2, 3]

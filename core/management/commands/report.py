@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core import calendar, downloads
@@ -27,7 +28,7 @@ def _academic_year(text: str) -> int:
 class Command(BaseCommand):
     help = "Print a report as CSV or JSON. Names: " + ", ".join(sorted(REPORTS)) + "."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="The report to print")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--from", dest="date_from", help="YYYY-MM-DD, inclusive")
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             "--suppress", action="store_true", help="Apply small-number suppression"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: str, **options: Any) -> None:
         autodiscover()
         name = options["name"]
         if name not in REPORTS:

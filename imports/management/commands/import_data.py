@@ -35,7 +35,12 @@ class Command(BaseCommand):
 
         try:
             result = import_run(
-                kind=kind, path=path, filename=path.name, dry_run=dry_run, progress=progress
+                kind=kind,
+                path=path,
+                filename=path.name,
+                user=None,
+                dry_run=dry_run,
+                progress=progress,
             )
         except DomainError as error:
             raise CommandError(" ".join(error.messages)) from error
