@@ -22,7 +22,7 @@ VARY_ON = ("HX-Request", "HX-History-Restore-Request")
 def wants_partial(request: HttpRequest) -> bool:
     """True for an htmx request that is not a history restore: answer it with a fragment."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:

@@ -3,8 +3,11 @@ into a fragment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .htmx import wants_partial
 
@@ -16,7 +19,9 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     and keeps what was typed. Listed before CsrfViewMiddleware, so a signed-out POST is a 401
     even when the CSRF cookie has gone too."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]  # a 401 is not a redirect
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponse | HttpResponseRedirect:
         if wants_partial(request):
             response = HttpResponse(
                 "Your session has ended. Sign in again.",

@@ -50,6 +50,7 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """handler500: the branded page, rendered without the request (no context processors, no
     database); a plain page if even that fails, so the answer is always a 500 with words."""
+    body: str
     try:
         body = loader.render_to_string(
             template_name,
