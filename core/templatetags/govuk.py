@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms, template
 from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 
 from core import calendar, money
 from core.navigation import nav_for
@@ -108,8 +110,33 @@ def financial_year(value) -> str:
     return calendar.financial_year_label(int(value))
 
 
-@register.filter
-def govuk_date(value) -> str:
+def _date_text(value, date_format: str, arg: str) -> str:
     if not value:
         return "–"
-    return f"{value:%-d %B %Y}"
+    with_time = arg == "time" and isinstance(value, dt.datetime)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, date_format + (" H:i" if with_time else ""))
+
+
+@register.filter
+def govuk_date(value, arg: str = "") -> str:
+    """The one date style for pages: 23 November 2026 (`|govuk_date:"time"` adds 14:05, in
+    UK time). Dense tables use `govuk_date_short` instead."""
+    return _date_text(value, "j F Y", arg)
+
+
+@register.filter
+def govuk_date_short(value, arg: str = "") -> str:
+    """23 Nov 2026, for dense tables only (registers, search results, history tables)."""
+    return _date_text(value, "j M Y", arg)
+
+
+@register.filter
+def number(value) -> str:
+    """A count with thousands separators: 17,558. `c` (suppressed) stays `c`; None is `–`."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,}"
