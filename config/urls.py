@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core.views import health, session_keep_alive
 from reporting.views import home
@@ -17,6 +20,12 @@ urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
     path("session/keep-alive/", session_keep_alive, name="session_keep_alive"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the council mark.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

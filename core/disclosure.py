@@ -1,5 +1,8 @@
-"""Small-number suppression (DESIGN §3): counts 1–4, and every figure on their row, become `c`
-for people without the casework role."""
+"""Small-number suppression (DESIGN §3): counts from 1 to settings.SMALL_NUMBER_THRESHOLD, and
+every figure on their row, become `c` for people without the casework role.
+
+Every page decides whether to suppress with `sees_small_numbers(request.user)`, and nothing
+else: one rule, in one place."""
 
 from __future__ import annotations
 
@@ -7,13 +10,39 @@ import numbers
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
+from . import roles
+
 SUPPRESSED = "c"
 
 
+def sees_small_numbers(user: Any) -> bool:
+    """True for people with the casework permission (they see children's records anyway);
+    everyone else, managers included, sees small counts suppressed."""
+    return bool(user is not None and user.has_perm(roles.CASEWORK))
+
+
+def small_number_threshold() -> int:
+    return int(settings.SMALL_NUMBER_THRESHOLD)
+
+
 def is_small_number(count: object) -> bool:
-    """Counts from 1 to 4 are suppressed for people without the casework role; zero is shown."""
+    """Counts from 1 to the threshold are suppressed for people without the casework role;
+    zero is shown."""
     # Any number (numpy's too, from the reporting frames); `c`, blanks and None are not counts.
-    return isinstance(count, numbers.Real | Decimal) and 1 <= float(count) <= 4
+    return (
+        isinstance(count, numbers.Real | Decimal)
+        and not isinstance(count, bool)
+        and 1 <= float(count) <= small_number_threshold()
+    )
+
+
+def shown_count(count: Any, user: Any) -> Any:
+    """`count` as this user may see it: the number, or `c` when it is small and they may not."""
+    if not sees_small_numbers(user) and is_small_number(count):
+        return SUPPRESSED
+    return count
 
 
 def suppress_row(

@@ -1,11 +1,13 @@
-"""The service navigation: one list, filtered by what the signed-in user may do."""
+"""The service navigation: one list, filtered by what the signed-in user may do.
+
+Add an entry only once its page exists: every url_name must reverse."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import roles
 
@@ -26,7 +28,6 @@ NAV_ITEMS = [
     NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),
     NavItem("Panel summary", "panel:summary", roles.VIEW_PANEL_SUMMARY, "panel-summary"),
     NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
-    NavItem("Dashboards", "reporting:dashboard_index", roles.VIEW_DASHBOARDS, "dashboards"),
 ]
 
 
@@ -35,10 +36,9 @@ def nav_for(user: User | AnonymousUser, current_section: str | None) -> list[dic
     for item in NAV_ITEMS:
         if item.permission and not user.has_perm(item.permission):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue  # the page is not built yet
+        # No try/except: an entry for a page that does not exist is a bug, and must fail loudly
+        # (tests/core/test_navigation.py) rather than vanish from the menu.
+        url = reverse(item.url_name)
         items.append({"label": item.label, "url": url, "active": item.section == current_section})
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "active": False})

@@ -4,11 +4,14 @@ attendance, and the consultations that led to each recent independent placement.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
+
+from dps.rules import consultation_due_date
 
 from .context import INMSS, NO_DATE, World, date_of, day
 
@@ -462,7 +465,12 @@ def make_consultations(world: World) -> None:
     rng = world.rng(11)
     pl = world.placements
     t = world.t
-    window = settings.CONSULTATION_RESPONSE_DAYS
+
+    @functools.cache
+    def due_day(sent: int) -> int:
+        """The due date dps.rules gives (calendar or working days, per the settings)."""
+        return day(consultation_due_date(date_of(sent)))
+
     cols: dict[str, list] = {key: [] for key in (
         "child_id", "provider_id", "on_dps", "parental_request", "sent_on", "due_on", "response",
         "responded_on", "decline_reason", "offered_fee", "offered_start", "last_chased_on",
@@ -486,7 +494,8 @@ def make_consultations(world: World) -> None:
         cols["on_dps"].append(_on_dps(world, provider, sent))
         cols["parental_request"].append(parental)
         cols["sent_on"].append(sent)
-        cols["due_on"].append(sent + window)
+        due = due_day(sent)
+        cols["due_on"].append(due)
         cols["response"].append(response)
         cols["responded_on"].append(responded)
         reason = ""
@@ -495,11 +504,11 @@ def make_consultations(world: World) -> None:
         cols["decline_reason"].append(reason)
         cols["offered_fee"].append(None if fee is None else money(fee))
         cols["offered_start"].append(start)
-        late = responded == NO_DATE and response == "awaiting" and sent + window < t
-        late = late or (responded != NO_DATE and responded - sent > window)
+        late = responded == NO_DATE and response == "awaiting" and due < t
+        late = late or (responded != NO_DATE and responded > due)
         chased = NO_DATE
         if late and rng.random() < 0.7:
-            chased = min(t, sent + window + 1 + int(rng.integers(0, 4)))
+            chased = min(t, due + 1 + int(rng.integers(0, 4)))
             if responded != NO_DATE:
                 chased = min(chased, responded)
         cols["last_chased_on"].append(chased)
@@ -559,8 +568,10 @@ def make_consultations(world: World) -> None:
         for k, school in enumerate(schools):
             sent = min(base + int(rng.integers(0, 8)), t - 1)
             if n == 0 and k == 0:
-                sent = t - window - 5  # at least one is overdue
-            due = sent + window
+                sent = t - settings.CONSULTATION_RESPONSE_DAYS - 5  # at least one is overdue
+                while due_day(sent) >= t:  # (working days reach further)
+                    sent -= 1
+            due = due_day(sent)
             replied = sent + int(days[k])
             answer = rng.random() < (0.5 if due < t else 0.2)
             if n == 0 and k == 0:

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from placements.models import MONEY, PERCENT, AttendancePattern, Child, Placement, Provider
 
+from .rules import consultation_due_date
+
 
 class Framework(models.Model):
     """A framework agreement, e.g. a 4-year DPS with up to 4 years' extension."""
@@ -316,6 +318,12 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation of {self.provider} for {self.child.child_ref}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A consultation saved without a due date gets the one the rule gives."""
+        if self.due_on is None and self.sent_on is not None:
+            self.due_on = consultation_due_date(self.sent_on)
+        super().save(*args, **kwargs)
 
     @property
     def response_days(self) -> int | None:

@@ -315,7 +315,7 @@ def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | 
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit():
         meeting = get_object_or_404(Meeting, pk=int(meeting_id))
-    suppress = not request.user.has_perm(roles.CASEWORK)
+    suppress = not disclosure.sees_small_numbers(request.user)
     if meeting is not None:
         return form, meeting, selectors.panel_summary(meeting=meeting, suppress=suppress), suppress
     if form.is_bound and form.is_valid():
@@ -362,6 +362,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "summary": result,
             "chart": chart,
             "suppressed": suppressed,
+            "small_number_threshold": disclosure.small_number_threshold(),
             "query": request.GET.urlencode(),
             "nav_section": "panel-summary",
         },

@@ -102,11 +102,7 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
             "current_placements": current,
             "casework": casework,
             "active_count": provider.active_placements,
-            "active_count_shown": (
-                disclosure.SUPPRESSED
-                if not casework and disclosure.is_small_number(provider.active_placements)
-                else provider.active_placements
-            ),
+            "active_count_shown": disclosure.shown_count(provider.active_placements, request.user),
             "nav_section": "providers",
         },
     )

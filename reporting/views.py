@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         snapshot = selectors.snapshot_latest("headline")
         if snapshot is not None:
             figures = snapshot.data
-            if not user.has_perm(roles.CASEWORK):
+            if not disclosure.sees_small_numbers(user):
                 figures = disclosure.suppress_row(
                     figures,
                     count_fields=["inmss_placements", "ehcps"],

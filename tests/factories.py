@@ -25,6 +25,7 @@ from dps.models import (
     Membership,
     UpliftRequest,
 )
+from dps.rules import consultation_due_date
 from panel.models import Meeting, PanelRequest, PanelType
 from placements import rules
 from placements.models import (
@@ -292,7 +293,8 @@ class UpliftRequestFactory(DjangoModelFactory):
 
 
 class ConsultationFactory(DjangoModelFactory):
-    """A consultation sent to a DPS school, due back 15 calendar days later."""
+    """A consultation sent to a DPS school, due back when dps.rules says (15 calendar days by
+    default)."""
 
     class Meta:
         model = Consultation
@@ -302,7 +304,7 @@ class ConsultationFactory(DjangoModelFactory):
     on_dps = True
     parental_request = False
     sent_on = dt.date(2025, 3, 3)
-    due_on = factory.LazyAttribute(lambda o: o.sent_on + dt.timedelta(days=15))
+    due_on = factory.LazyAttribute(lambda o: consultation_due_date(o.sent_on))
     response = Consultation.Response.AWAITING
 
 

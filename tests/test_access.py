@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/accounts/login/", "/health/"}
+# Public on purpose, and they lead only to a public static file.
+PUBLIC_REDIRECTS = {"/favicon.ico": "/static/favicon.svg"}
 SAMPLE_ARGS = {"int": "1", "str": "REF1", "slug": "placements", "path": "x"}
 
 
@@ -51,6 +53,9 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, url):
 
     if url in PUBLIC:
         assert response.status_code == 200
+    elif url in PUBLIC_REDIRECTS:
+        assert response.status_code == 301
+        assert response["Location"] == PUBLIC_REDIRECTS[url]
     else:
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")

@@ -151,9 +151,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Domain settings ------------------------------------------------------
+# A consultation is due back this many days after it is sent (dps.rules.consultation_due_date):
+# calendar days, or working days (weekends and England's bank holidays skipped) when on.
 CONSULTATION_RESPONSE_DAYS = env.int("CONSULTATION_RESPONSE_DAYS", default=15)
 CONSULTATION_WORKING_DAYS = env.bool("CONSULTATION_WORKING_DAYS", default=False)
 UPLIFT_BREAKDOWN_THRESHOLD_PERCENT = env.float("UPLIFT_BREAKDOWN_THRESHOLD_PERCENT", default=3.0)
+# Counts from 1 to this are shown as `c` to people without casework (core.disclosure).
 SMALL_NUMBER_THRESHOLD = 4
 
 # --- Logging ------------------------------------------------------------------

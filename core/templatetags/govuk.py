@@ -9,6 +9,7 @@ from django import forms, template
 from django.forms import BaseForm, BoundField
 from django.template.context import Context
 from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 
 from core import calendar, money
@@ -117,8 +118,33 @@ def financial_year(value: int | str) -> str:
     return calendar.financial_year_label(int(value))
 
 
-@register.filter
-def govuk_date(value: dt.date | None) -> str:
+def _date_text(value: dt.date | None, date_format: str, arg: str) -> str:
     if not value:
         return "–"
-    return f"{value:%-d %B %Y}"
+    with_time = arg == "time" and isinstance(value, dt.datetime)
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, date_format + (" H:i" if with_time else ""))
+
+
+@register.filter
+def govuk_date(value: dt.date | None, arg: str = "") -> str:
+    """The one date style for pages: 23 November 2026 (`|govuk_date:"time"` adds 14:05, in
+    UK time). Dense tables use `govuk_date_short` instead."""
+    return _date_text(value, "j F Y", arg)
+
+
+@register.filter
+def govuk_date_short(value: dt.date | None, arg: str = "") -> str:
+    """23 Nov 2026, for dense tables only (registers, search results, history tables)."""
+    return _date_text(value, "j M Y", arg)
+
+
+@register.filter
+def number(value: int | str | None) -> str:
+    """A count with thousands separators: 17,558. `c` (suppressed) stays `c`; None is `–`."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,}"

@@ -419,3 +419,13 @@ def test_past_decisions_filter_by_outcome_need_and_child(officer_client):
     assert list(by_need.context["page"].object_list) == [asd]
     assert list(by_child.context["page"].object_list) == [semh]
     assert "<html" not in by_child.content.decode()
+
+
+def test_request_page_with_no_history_says_no_changes_yet(commissioner_client):
+    from tests.factories import PanelRequestFactory
+
+    item = PanelRequestFactory()
+    item.history.all().delete()
+    response = commissioner_client.get(f"/panel/requests/{item.pk}/")
+    assert response.status_code == 200
+    assert "No changes yet." in response.content.decode()

@@ -79,3 +79,19 @@ def test_negative_money_is_refused_with_a_message(commissioner_client, placement
 
 def test_an_officer_cannot_change_a_placement(officer_client, placement):
     assert _post(officer_client, placement, 1, end_date="2026-07-31").status_code == 403
+
+
+def test_a_placement_with_no_history_says_no_changes_yet(commissioner_client, placement):
+    placement.history.all().delete()  # as after a bulk import, which records no history
+    response = commissioner_client.get(reverse("placements:placement_change", args=[placement.pk]))
+    body = response.content.decode()
+    assert "No changes yet." in body
+    assert "Changes to this placement" not in body
+
+
+def test_a_changed_placement_lists_its_history(commissioner_client, placement):
+    _post(commissioner_client, placement, 1, end_date="2026-07-31")
+    response = commissioner_client.get(reverse("placements:placement_change", args=[placement.pk]))
+    body = response.content.decode()
+    assert "No changes yet." not in body
+    assert "31 Jul 2026" in body
