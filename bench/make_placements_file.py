@@ -1,4 +1,4 @@
-"""Make a large `placements` import file for the import benchmark (DESIGN.md §5).
+"""Make a large `placements` import file for the import benchmark.
 
     DATABASE_URL=postgres://… python bench/make_placements_file.py big.csv --rows 100000
 

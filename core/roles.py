@@ -1,4 +1,4 @@
-"""The four roles (DESIGN.md §6) as groups with permissions, kept in step after every migrate."""
+"""The four roles (officer, commissioner, manager, admin) as groups with permissions, kept in step after every migrate."""
 
 from __future__ import annotations
 

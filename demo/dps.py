@@ -200,7 +200,7 @@ def _dates(values: list[int]) -> list[dt.date | None]:
 def _fees_and_uplifts(world: World, rng: np.random.Generator, members: list[int]) -> None:
     """Fee schedules for the last three academic years and the uplift requests between them.
 
-    Agreed uplifts are negotiated down so that each year's saving (DESIGN.md §3) comes to about
+    Agreed uplifts are negotiated down so that each year's saving (docs/definitions.md) comes to about
     £1m at `kent` size."""
     p, pl = world.providers, world.placements
     years = [world.current_ay - 2, world.current_ay - 1, world.current_ay]

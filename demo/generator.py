@@ -2,7 +2,7 @@
 
 Same size, seed and as-of date → identical data. The stages run in memory on numpy columns
 (population → careers → DPS → consultations → panels → budgets) and are written at the end in
-one transaction with bulk paths. See DESIGN.md §2–§3 for the vocabulary and the figure rules.
+one transaction with bulk paths. See docs/definitions.md for the figure rules.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def financial_years(world: World) -> list[int]:
 
 
 def _spend(world: World) -> None:
-    """Spend per FY and setting group (DESIGN.md §3), for budgets and the contract register."""
+    """Spend per FY and setting group (docs/definitions.md), for budgets and the contract register."""
     frame = placements_frame(world)
     spend: dict[tuple[int, int], float] = {}
     for fy in financial_years(world):

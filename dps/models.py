@@ -1,5 +1,5 @@
 """The Dynamic Purchasing System: frameworks, lots, membership, fees, uplifts, block contracts,
-contracts, attendance and consultations (DESIGN.md §2)."""
+contracts, attendance and consultations (the domain model)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def consultations_awaiting() -> QuerySet[Consultation]:
 
 
 def consultations_overdue(*, today: dt.date) -> QuerySet[Consultation]:
-    """No response and the 15-day window has passed (DESIGN.md §3)."""
+    """No response and the 15-day window has passed (docs/definitions.md)."""
     return consultations_awaiting().filter(due_on__lt=today).order_by("due_on", "id")
 
 

@@ -5,7 +5,7 @@ repeated in the file, cross-row rules such as overlapping placements). Only when
 error, and not in a dry run, pass 2 validates each chunk again and writes it, all in one
 transaction, with bulk queries (a handful of queries per chunk of rows, none per row).
 
-The conventions of DESIGN.md §3 are applied here, once: a column missing from the file leaves
+The conventions of docs/definitions.md are applied here, once: a column missing from the file leaves
 the field unchanged, a blank cell in a present column clears it (an error where the field is
 required), a key repeated in one file is an error naming both rows.
 """

@@ -58,7 +58,7 @@ def parse_int(value: object, *, minimum: int | None = None, maximum: int | None 
 
 
 def parse_choice(value: object, choices, aliases: dict[str, str] | None = None) -> str:
-    """A Django choices value named by its value, its label or an alias (DESIGN.md §3 matching)."""
+    """A Django choices value named by its value, its label or an alias (docs/definitions.md matching)."""
     raw = text(value)
     if aliases:
         found = aliases.get(normalise_choice(raw))

@@ -1,5 +1,5 @@
 """Sent after an import's transaction commits, so apps above placements can react (reporting
-recomputes its dashboards) without placements importing them (DESIGN.md §4)."""
+recomputes its dashboards) without placements importing them (ADR 0001 and ADR 0004)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Celery tasks for imports: one line of work each, idempotent (STYLE.md, Shape 8)."""
+"""Celery tasks for imports: one line of work each, idempotent."""
 
 from __future__ import annotations
 

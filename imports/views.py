@@ -1,4 +1,4 @@
-"""Import and export pages. Thin: parse a form, call a service, render (STYLE.md, Shape 4).
+"""Import and export pages. Thin: parse a form, call a service, render.
 
 Checking a file runs as a Celery job, like the import itself, so a large file never blocks a
 web request: the upload page stores the file and starts a dry-run job; the job page shows its

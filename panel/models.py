@@ -1,4 +1,4 @@
-"""Panel meetings and the requests they decide (DESIGN.md §2, Panel)."""
+"""Panel meetings and the requests they decide (the domain model)."""
 
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ def request_history(item: PanelRequest) -> list[dict[str, Any]]:
     return entries
 
 
-# --- Summary (DESIGN.md §3, the deck's table) ------------------------------------------
+# --- Summary (docs/definitions.md, the deck's table) ------------------------------------------
 
 
 def panel_summary(
@@ -316,3 +316,21 @@ def provider_lookup(text: str) -> list[Provider]:
     if match:
         return list(Provider.objects.filter(urn=int(match["urn"])))
     return list(Provider.objects.filter(name__iexact=text)[:5])
+
+
+def panel_summary_page(summary: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The summary as the page shows it: outcome labels, and the chart's data (None when every
+    count is zero or suppressed: nothing to draw)."""
+    labels = dict(PanelRequest.Outcome.choices)
+    outcomes = [{**row, "label": labels[row["outcome"]]} for row in summary["outcomes"]]
+    counts = [
+        None if row["requests"] == disclosure.SUPPRESSED else row["requests"] for row in outcomes
+    ]
+    chart = None
+    if any(counts):
+        chart = {
+            "type": "bar",
+            "labels": [row["label"] for row in outcomes],
+            "datasets": [{"label": "Requests", "data": counts}],
+        }
+    return {"outcomes": outcomes, "needs": summary["needs"], "chart": chart}

@@ -1,4 +1,4 @@
-"""Children, EHCPs, providers, placements and reference data (DESIGN.md §2)."""
+"""Children, EHCPs, providers, placements and reference data (the domain model)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Sex(models.TextChoices):
 
 
 class Child(models.Model):
-    """A child or young person (CYP). Personal data: casework roles only (DESIGN.md §6)."""
+    """A child or young person (CYP). Personal data: casework roles only (docs/adr/0002)."""
 
     child_ref = models.CharField("child reference", max_length=32, unique=True)
     first_name = models.CharField(max_length=100)

@@ -1,4 +1,4 @@
-"""The figure rules of DESIGN.md §3, implemented once.
+"""The figure rules of docs/definitions.md, implemented once.
 
 Every report, service and import uses these functions; nothing else computes financial years,
 academic years, NCY, cost in a period, activity on a date or setting groups.

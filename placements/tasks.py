@@ -1,4 +1,4 @@
-"""Celery tasks for the placements app: one line of work each, idempotent (STYLE.md, Shape 8)."""
+"""Celery tasks for the placements app: one line of work each, idempotent."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Budgets and stored dashboard results (DESIGN.md §4, Reporting)."""
+"""Budgets and stored dashboard results (ADR 0001 and ADR 0004)."""
 
 from __future__ import annotations
 

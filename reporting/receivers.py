@@ -1,4 +1,4 @@
-"""Reporting reacts to other apps' events without them importing reporting (DESIGN.md §4)."""
+"""Reporting reacts to other apps' events without them importing reporting (ADR 0001 and ADR 0004)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """factory_boy factories for every model the tests build, with realistic defaults.
 
 Defaults describe an ordinary INMSS case in a shire county: a child with an issued EHCP for
-autism, a day place at an independent special school at about £36k a year (DESIGN.md §1).
+autism, a day place at an independent special school at about £36k a year (the design).
 Factories write rows directly; tests of a rule go through the services instead.
 """
 

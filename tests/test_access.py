@@ -1,4 +1,4 @@
-"""Every page needs sign-in; each role sees only what DESIGN.md §6 allows."""
+"""Every page needs sign-in; each role sees only what docs/adr/0002 allows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The panel summary (DESIGN.md §3): checked against a hand-computed example, on the web and
+"""The panel summary (docs/definitions.md): checked against a hand-computed example, on the web and
 through `report panel-summary`."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-MEETING_PAGE_MAX_QUERIES = 12  # DESIGN.md §5
+MEETING_PAGE_MAX_QUERIES = 12  # bench/README.md
 
 
 def _decision(item, outcome="agreed", agreed_cost="36000", reason="", version=None):

@@ -1,4 +1,4 @@
-"""The figure rules of DESIGN.md §3 on hand-computed examples. No database needed."""
+"""The figure rules of docs/definitions.md on hand-computed examples. No database needed."""
 
 from __future__ import annotations
 
