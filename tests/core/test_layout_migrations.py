@@ -26,7 +26,11 @@ def test_jobs_import_records_and_their_permission_survive_the_move(migrator):
 
     commissioner = User.objects.create(username="c.jones")
     job = OldJob.objects.create(
-        kind="import", status="succeeded", progress_done=7, progress_total=7, created_by=commissioner
+        kind="import",
+        status="succeeded",
+        progress_done=7,
+        progress_total=7,
+        created_by=commissioner,
     )
     record = OldRecord.objects.create(
         kind="placements",
