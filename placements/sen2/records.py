@@ -32,6 +32,7 @@ from placements.models import (
     NamedSetting,
     Placement,
     PlacementRank,
+    Provider,
     Residential,
 )
 
@@ -127,13 +128,13 @@ def request_outcome(
     if issued and issued < period_start:
         return "H", None
     decided = _upto(ehcp.assessment_decision_date, census)
-    decision = ehcp.assessment_decision
+    decision = str(ehcp.assessment_decision)
     if ehcp.assessment_decision_date and decided is None:
-        decision = EHCP.AssessmentDecision.PENDING  # decided after the census date
+        decision = EHCP.AssessmentDecision.PENDING.value  # decided after the census date
     code = {
-        EHCP.AssessmentDecision.ASSESS: "Y",
-        EHCP.AssessmentDecision.REFUSED: "N",
-        EHCP.AssessmentDecision.WITHDRAWN: "W",
+        EHCP.AssessmentDecision.ASSESS.value: "Y",
+        EHCP.AssessmentDecision.REFUSED.value: "N",
+        EHCP.AssessmentDecision.WITHDRAWN.value: "W",
     }.get(decision, "Y" if issued else "A")
     if code in spec.OUTCOMES_WITH_DATE and decided and decided < period_start:
         return "H", None
@@ -170,13 +171,21 @@ def placement_rank(placement: Placement) -> int:
 def residential_code(placement: Placement) -> str:
     if placement.residential:
         return placement.residential
-    return {
-        AttendancePattern.FIFTY_TWO_WEEK: Residential.WEEKS_52,
-        AttendancePattern.WEEKLY: Residential.WEEKS_38_51,
-    }.get(placement.attendance_pattern, "")
+    codes: dict[str, str] = {
+        AttendancePattern.FIFTY_TWO_WEEK.value: Residential.WEEKS_52.value,
+        AttendancePattern.WEEKLY.value: Residential.WEEKS_38_51.value,
+    }
+    return codes.get(str(placement.attendance_pattern), "")
 
 
-def _setting_items(*, provider, sen2_setting, other, sen_unit, resourced) -> dict[str, str]:
+def _setting_items(
+    *,
+    provider: Provider | None,
+    sen2_setting: str,
+    other: str,
+    sen_unit: bool,
+    resourced: bool,
+) -> dict[str, str]:
     """URN/UKPRN with the two indicators; or, where there is no URN or UKPRN (or a SEN2 setting
     code is recorded), SENSetting and SENSettingOther instead."""
     if sen2_setting or provider is None:

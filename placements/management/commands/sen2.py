@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from placements import sen2
 
@@ -25,7 +26,7 @@ def _date(text: str) -> dt.date:
 class Command(BaseCommand):
     help = "Write the SEN2 person-level return (XML) and list what breaks the specification."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         when = parser.add_mutually_exclusive_group()
         when.add_argument(
             "--census",
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--la", help="3-digit LA number (default: COUNCIL_LA_CODE)")
         parser.add_argument("--serial", type=int, default=1, help="SerialNo (default 1)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         census = _date(options["census"]) if options["census"] else None
         try:
             result = sen2.prepare_return(
