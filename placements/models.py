@@ -35,6 +35,105 @@ class Sex(models.TextChoices):
     OTHER = "X", "Other or not known"
 
 
+# --- SEN2 codes (DfE SEN2 person-level return; the specification is in placements/sen2/) -----
+
+
+class Ethnicity(models.TextChoices):
+    """CBDS main ethnicity codes, as SEN2 item Ethnicity takes them."""
+
+    WBRI = "WBRI", "White - British"
+    WIRI = "WIRI", "White - Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy / Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black - African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class UPNUnknown(models.TextChoices):
+    """SEN2 UPNunknown: why a child has neither a UPN nor a ULN (codes from the specification)."""
+
+    UN1 = "UN1", "UN1"
+    UN2 = "UN2", "UN2"
+    UN3 = "UN3", "UN3"
+    UN5 = "UN5", "UN5"
+    UN8 = "UN8", "UN8"
+    UN9 = "UN9", "UN9"
+    UN10 = "UN10", "UN10"
+
+
+class RequestSource(models.IntegerChoices):
+    YOUNG_PERSON_OR_PARENT = 1, "Young person or parent"
+    EDUCATION_SETTING = 2, "School or other education setting"
+    HEALTH = 3, "Health care professional"
+    SOCIAL_CARE = 4, "Social care professional"
+    OTHER = 5, "Other"
+
+
+class IssueDecision(models.TextChoices):
+    """SEN2 AssessmentOutcome: the decision whether to issue a plan (blank: not yet decided)."""
+
+    ISSUE = "Y", "Decided to issue a plan"
+    NOT_ISSUE = "N", "Decided not to issue a plan"
+    WITHDRAWN = "W", "Withdrawn or ceased before a decision"
+
+
+class CeaseReason(models.IntegerChoices):
+    MAXIMUM_AGE = 1, "Reached maximum age"
+    NEEDS_MET = 2, "Needs met without a plan"
+    HIGHER_EDUCATION = 3, "Moved on to higher education"
+    EMPLOYMENT = 4, "Moved on to paid employment"
+    TRANSFERRED = 5, "Transferred to another local authority"
+    NOT_ENGAGING = 6, "Young person no longer wishes to engage"
+    LEFT_ENGLAND = 7, "Moved outside England"
+    DECEASED = 8, "Deceased"
+    OTHER = 9, "Other"
+
+
+class Residential(models.TextChoices):
+    """SEN2 PlanRes (and RES on a placement): residential weeks; blank when not residential."""
+
+    WEEKS_38_51 = "A", "Residential 38 to 51 weeks"
+    WEEKS_52 = "B", "Residential 52 weeks"
+
+
+class SEN2Setting(models.TextChoices):
+    """SEN2 SENSetting: the kind of setting, only where there is no URN or UKPRN."""
+
+    OLA = "OLA", "OLA"
+    OPA = "OPA", "OPA"
+    EHE = "EHE", "Elective home education"
+    EYP = "EYP", "EYP"
+    OTH = "OTH", "Other (say what in SENSettingOther)"
+    NEET = "NEET", "Not in education, employment or training"
+    NIEC = "NIEC", "NIEC"
+    NIEO = "NIEO", "NIEO"
+
+
+class PlacementRank(models.IntegerChoices):
+    PRIMARY = 1, "Primary"
+    SECONDARY = 2, "Secondary"
+
+
+class ReviewOutcome(models.TextChoices):
+    MAINTAIN = "M", "Maintain the plan"
+    CEASE = "C", "Cease the plan"
+    AMEND = "A", "Amend the plan"
+
+
 class Child(models.Model):
     """A child or young person (CYP). Personal data: casework roles only (docs/adr/0002)."""
 
@@ -47,6 +146,18 @@ class Child(models.Model):
     easting = models.PositiveIntegerField(null=True, blank=True)
     northing = models.PositiveIntegerField(null=True, blank=True)
     district = models.CharField(max_length=60, blank=True, db_index=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, help_text="Unique pupil number")
+    uln = models.CharField(
+        "ULN", max_length=10, blank=True, help_text="Unique learner number (10 digits)"
+    )
+    upn_unknown = models.CharField(
+        "UPN unknown reason",
+        max_length=4,
+        choices=UPNUnknown.choices,
+        blank=True,
+        help_text="Needed in SEN2 when the child has neither a UPN nor a ULN",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +188,7 @@ class EHCP(models.Model):
         PENDING = "pending", "Pending"
         ASSESS = "assess", "Agreed to assess"
         REFUSED = "refused", "Refused to assess"
+        WITHDRAWN = "withdrawn", "Withdrawn before a decision"
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="ehcps")
     request_date = models.DateField(null=True, blank=True)
@@ -92,6 +204,55 @@ class EHCP(models.Model):
     )
     secondary_need = models.ForeignKey(
         NeedType, on_delete=models.PROTECT, related_name="secondary_ehcps", null=True, blank=True
+    )
+    # SEN2 request items (module 2)
+    request_source = models.PositiveSmallIntegerField(
+        choices=RequestSource.choices, null=True, blank=True
+    )
+    request_in_youth_accommodation = models.BooleanField(
+        "request made in relevant youth accommodation", default=False
+    )
+    request_mediation = models.BooleanField(default=False)
+    request_tribunal = models.BooleanField(default=False)
+    request_exported = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="SEN2 Exported: moved out of the LA before the assessment was completed",
+    )
+    # SEN2 assessment items (module 3): the decision whether to issue a plan
+    issue_decision = models.CharField(
+        max_length=1,
+        choices=IssueDecision.choices,
+        blank=True,
+        help_text="Blank: not yet decided (an issue date on its own means the plan was issued)",
+    )
+    issue_decision_date = models.DateField(
+        null=True, blank=True, help_text="Date the family was told the LA would not issue a plan"
+    )
+    assessment_mediation = models.BooleanField(default=False)
+    assessment_tribunal = models.BooleanField(default=False)
+    other_mediation = models.BooleanField(default=False)
+    other_tribunal = models.BooleanField(default=False)
+    week20_exception = models.BooleanField("20-week time limit exception applies", default=False)
+    # SEN2 named plan items (module 4a); the plan's start date is issue_date
+    cease_reason = models.PositiveSmallIntegerField(
+        choices=CeaseReason.choices, null=True, blank=True
+    )
+    plan_residential = models.CharField(max_length=1, choices=Residential.choices, blank=True)
+    plan_work_based_learning = models.CharField(max_length=20, blank=True)
+    personal_budget = models.BooleanField("personal budget taken up", default=False)
+    personal_budget_organised = models.BooleanField(
+        "personal budget: organised arrangements", default=False
+    )
+    personal_budget_direct_payments = models.CharField(
+        "personal budget: direct payments", max_length=20, blank=True
+    )
+    # SEN2 active plan items (module 5a)
+    transfer_la = models.CharField(
+        "transferred in from LA",
+        max_length=3,
+        blank=True,
+        help_text="3-digit LA number the plan transferred in from during the calendar year",
     )
 
     history = HistoricalRecords()
@@ -185,6 +346,7 @@ class Provider(models.Model):
     local_authority = models.CharField(max_length=80, blank=True)
     resourced_provision_type = models.CharField(max_length=80, blank=True)
     resourced_provision_capacity = models.PositiveIntegerField(null=True, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[need_types])
@@ -276,6 +438,30 @@ class Placement(models.Model):
     withdrawn = models.BooleanField(
         default=False, help_text="Entered in error: kept for history, left out of every figure"
     )
+    # SEN2 placement detail items (module 5b)
+    placement_rank = models.PositiveSmallIntegerField(
+        choices=PlacementRank.choices,
+        null=True,
+        blank=True,
+        help_text="SEN2 rank; blank: secondary when dual registered, else primary",
+    )
+    sen_unit = models.BooleanField("in a SEN unit", default=False)
+    resourced_provision = models.BooleanField("in a resourced provision", default=False)
+    sen2_setting = models.CharField(
+        "SEN2 setting code",
+        max_length=4,
+        choices=SEN2Setting.choices,
+        blank=True,
+        help_text="Only where the setting has no URN or UKPRN: then the URN is not sent",
+    )
+    sen2_setting_other = models.CharField(max_length=100, blank=True)
+    residential = models.CharField(
+        max_length=1,
+        choices=Residential.choices,
+        blank=True,
+        help_text="SEN2 RES; blank: from the attendance pattern",
+    )
+    work_based_learning = models.CharField(max_length=20, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -321,3 +507,75 @@ class Placement(models.Model):
 
     def is_active_on(self, day) -> bool:
         return not self.withdrawn and rules.is_active(self.start_date, self.end_date, day)
+
+
+class NamedSetting(models.Model):
+    """A setting named in an EHC plan when it was issued (SEN2 PlanDetail, at most two)."""
+
+    ehcp = models.ForeignKey(EHCP, on_delete=models.CASCADE, related_name="named_settings")
+    rank = models.PositiveSmallIntegerField(
+        choices=PlacementRank.choices, default=PlacementRank.PRIMARY
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sen2_setting = models.CharField(
+        "SEN2 setting code", max_length=4, choices=SEN2Setting.choices, blank=True
+    )
+    sen2_setting_other = models.CharField(max_length=100, blank=True)
+    sen_unit = models.BooleanField("in a SEN unit", default=False)
+    resourced_provision = models.BooleanField("in a resourced provision", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ehcp", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ehcp", "rank"], name="named_setting_one_per_rank"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.provider.name if self.provider else self.sen2_setting
+        return f"{where} named in {self.ehcp}"
+
+
+class AnnualReview(models.Model):
+    """An annual review of an EHC plan (SEN2 ReviewMeeting, ReviewOutcome, LastReview, ReviewDraft)."""
+
+    ehcp = models.ForeignKey(EHCP, on_delete=models.CASCADE, related_name="annual_reviews")
+    meeting_date = models.DateField()
+    outcome = models.CharField(max_length=1, choices=ReviewOutcome.choices, blank=True)
+    decision_date = models.DateField(
+        null=True, blank=True, help_text="Date the LA told the family its decision"
+    )
+    draft_amended_plan_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ehcp", "meeting_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True) | Q(decision_date__gte=F("meeting_date")),
+                name="annual_review_decision_after_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual review of {self.ehcp} on {self.meeting_date}"
+
+
+class PhaseTransfer(models.Model):
+    """A phase transfer review of an EHC plan (SEN2 PhaseTransferDueDate, PhaseTransferFinalDate)."""
+
+    ehcp = models.ForeignKey(EHCP, on_delete=models.CASCADE, related_name="phase_transfers")
+    due_date = models.DateField()
+    final_plan_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ehcp", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"Phase transfer of {self.ehcp} due {self.due_date}"

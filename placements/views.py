@@ -17,6 +17,8 @@ from core.htmx import render_page_or_partial
 from . import exports, rules, selectors, services
 from .forms import ChildSearchForm, PlacementChangeForm, PlacementRegisterForm, ProviderSearchForm
 from .models import Child, Placement, Provider
+from .sen2 import extract as sen2_extract
+from .sen2 import spec as sen2_spec
 
 PAGE_SIZE = 50
 
@@ -204,14 +206,17 @@ def placement_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def sen2_export(request: HttpRequest) -> HttpResponse:
-    """A SEN2-style person-level return: a zip with one CSV per module (census date: today,
-    or `?census_date=YYYY-MM-DD`)."""
+    """The SEN2 working extract: the return's records as one CSV per module, in a zip (census
+    date: `?census_date=YYYY-MM-DD`, else DfE's census day of the collection due next). The
+    submission itself is the XML from `manage.py sen2` (docs/sen2.md)."""
     try:
         census_date = dt.date.fromisoformat(request.GET["census_date"])
     except (KeyError, ValueError):
-        census_date = timezone.localdate()
+        census_date = sen2_spec.default_census_day(timezone.localdate())
     response = HttpResponse(
-        exports.sen2_zip(census_date=census_date), content_type="application/zip"
+        sen2_extract.working_extract_zip(census_date=census_date), content_type="application/zip"
     )
-    response["Content-Disposition"] = f'attachment; filename="sen2-{census_date.isoformat()}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="sen2-working-extract-{census_date.isoformat()}.zip"'
+    )
     return response

@@ -156,6 +156,13 @@ CELERY_BEAT_SCHEDULE = {
 CONSULTATION_RESPONSE_DAYS = env.int("CONSULTATION_RESPONSE_DAYS", default=15)
 CONSULTATION_WORKING_DAYS = env.bool("CONSULTATION_WORKING_DAYS", default=False)
 UPLIFT_BREAKDOWN_THRESHOLD_PERCENT = env.float("UPLIFT_BREAKDOWN_THRESHOLD_PERCENT", default=3.0)
+# SEN2 return (docs/sen2.md): the council's 3-digit DfE LA number (LEA in the header), and the
+# LA-level items: the Designated Medical, Clinical and Social Care Officers (blank: not sent).
+COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="886")
+SEN2_DMO = env("SEN2_DMO", default="")
+SEN2_DCO = env("SEN2_DCO", default="")
+SEN2_DSCO = env("SEN2_DSCO", default="")
+
 # Counts from 1 to this are shown as `c` to people without casework (core.disclosure).
 SMALL_NUMBER_THRESHOLD = 4
 

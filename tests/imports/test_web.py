@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -193,20 +194,30 @@ def test_the_contract_register_exports_for_dps_managers_only(commissioner_client
     assert load_workbook(io.BytesIO(xlsx.content)).active["A2"].value == "WCC-1"
 
 
-def test_the_sen2_export_is_a_zip_of_module_csvs(commissioner_client, officer_client):
-    ehcp = EHCPFactory()
+def test_the_sen2_working_extract_is_a_zip_of_module_csvs(commissioner_client, officer_client):
+    ehcp = EHCPFactory(child__ethnicity="WBRI", request_date=dt.date(2025, 2, 3))
     PlacementFactory(child=ehcp.child, provider=ProviderFactory(urn=118990))
     url = reverse("placements:sen2_export")
 
     assert officer_client.get(url).status_code == 403
-    response = commissioner_client.get(url, {"census_date": "2025-01-16"})
+    response = commissioner_client.get(url, {"census_date": "2026-01-15"})
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
     assert names == {
         f"sen2_{m}.csv"
-        for m in ("person", "requests", "assessments", "named_plans", "active_plans", "sen_need")
+        for m in (
+            "Person",
+            "Requests",
+            "Assessment",
+            "NamedPlan",
+            "PlanDetail",
+            "ActivePlans",
+            "PlacementDetail",
+            "SENneed",
+        )
     }
-    active = list(csv.reader(io.StringIO(archive.read("sen2_active_plans.csv").decode())))
+    active = list(csv.reader(io.StringIO(archive.read("sen2_PlacementDetail.csv").decode())))
+    assert active[0][2] == "URN"
     assert active[1][2] == "118990"
-    person = list(csv.reader(io.StringIO(archive.read("sen2_person.csv").decode())))
-    assert person[0][:4] == ["PersonID", "Surname", "Forename", "PersonBirthDate"]
+    person = list(csv.reader(io.StringIO(archive.read("sen2_Person.csv").decode())))
+    assert person[0][:5] == ["PersonID", "RequestID", "Surname", "Forename", "PersonBirthDate"]
