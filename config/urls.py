@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.views import health, session_keep_alive
-from reporting.views import home
+from reporting.views.home import home
 
 admin.site.site_header = "SEN placements administration"
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from .views import contracts
 
 app_name = "dps"
 
 urlpatterns: list = [
-    path("contracts/export/", views.contract_export, name="contract_export"),
+    path("contracts/export/", contracts.contract_export, name="contract_export"),
 ]

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET
 from core import disclosure, roles
 from dps import selectors as dps_selectors
 from panel import selectors as panel_selectors
-
-from . import selectors
+from reporting import selectors
 
 
 @require_GET

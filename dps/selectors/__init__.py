@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Consultation, Contract
+from dps.models import Consultation, Contract
 
 
 def consultations_awaiting() -> QuerySet[Consultation]:

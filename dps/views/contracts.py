@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import downloads, roles
-
-from . import selectors
+from dps import selectors
 
 CONTRACT_COLUMNS = [
     "reference",

@@ -1,0 +1,1 @@
+"""The DPS screens, one module each."""

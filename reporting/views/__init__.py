@@ -1,0 +1,1 @@
+"""The reporting screens: the home page and the dashboards."""
