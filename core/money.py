@@ -41,19 +41,27 @@ def parse_decimal(
     return number
 
 
-def parse_money(value: object) -> Decimal:
-    """£36,233.50, 36233.5, "£ 36 233" → Decimal to the penny; negative amounts are refused."""
+def read_money(value: object) -> Decimal:
+    """The one reading of an amount of money as people write it: `£36,233.50`, `36233.5`,
+    `£ 36 233`, `-£5` or `(5)` → a Decimal as written (signed, not rounded). Raises ValueError
+    for anything that is not an amount. Forms use it and check the sign and pence themselves;
+    `parse_money` is the imports' stricter form."""
     if isinstance(value, str):
         raw = value.strip()
         negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
-        raw = raw.strip("()").lstrip("-").replace("£", "").replace("\u00a3", "")
+        raw = raw.strip("()").lstrip("-").replace("£", "")
         if negative:
             raw = "-" + raw
         value = raw
     try:
-        amount = parse_decimal(value)
+        return parse_decimal(value)
     except ValueError as error:
         raise ValueError("is not an amount of money, such as 36000 or £36,000.00") from error
+
+
+def parse_money(value: object) -> Decimal:
+    """£36,233.50, 36233.5, "£ 36 233" → Decimal to the penny; negative amounts are refused."""
+    amount = read_money(value)
     if amount < 0:
         raise ValueError("must not be negative")
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)

@@ -7,17 +7,14 @@ from decimal import Decimal
 from core import calendar, choices
 from imports import parsing
 from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.lookups import KeyIndex, mark, recorded, split
 from imports.readers import Row
 from imports.registry import register_import_kind
 from imports.writing import upsert
-from placements.imports import parse_attendance
-from placements.models import AttendancePattern, Provider
+from placements.imports import KNOWN_PROVIDER, parse_attendance
+from placements.models import AttendancePattern
 
 from .models import FeeSchedule, Framework, Lot, Membership
-
-
-def _providers(urns) -> dict[int, int]:
-    return dict(Provider.objects.filter(urn__in=set(urns)).values_list("urn", "id"))
 
 
 class DpsMembership(ImportKind):
@@ -50,7 +47,7 @@ class DpsMembership(ImportKind):
                 lambda v: parsing.parse_decimal(v, minimum=Decimal(0), maximum=Decimal(100)),
             )
             parsed.append(p)
-        providers = _providers(p.data["urn"] for p in parsed if p.data.get("urn"))
+        providers = KNOWN_PROVIDER.resolve(parsed, "urn", to="provider_id")
         names = {
             choices.normalise_choice(p.data["framework"]) for p in parsed if p.data.get("framework")
         }
@@ -62,17 +59,11 @@ class DpsMembership(ImportKind):
         lots: dict[int, list[Lot]] = {}
         for lot in Lot.objects.filter(framework__in=frameworks.values()):
             lots.setdefault(lot.framework_id, []).append(lot)
-        existing = {
-            (provider_id, framework_id): pk
-            for pk, provider_id, framework_id in Membership.objects.filter(
-                provider_id__in=providers.values()
-            ).values_list("id", "provider_id", "framework_id")
-        }
-        clean_rows, errors = [], []
+        existing = KeyIndex(
+            Membership, ("provider_id", "framework_id"), provider_id__in=providers.pks()
+        )
         for p in parsed:
             urn, name, lot_text = p.data.get("urn"), p.data.get("framework"), p.data.get("lot")
-            if urn and urn not in providers:
-                p.error("urn", "is not a known provider URN")
             framework = frameworks.get(choices.normalise_choice(name)) if name else None
             if name and framework is None:
                 p.error("framework", "is not a recorded framework: add it first")
@@ -83,17 +74,14 @@ class DpsMembership(ImportKind):
                     p.error("lot", f"is not a lot of {framework.name}")
             if p.ok:
                 data = p.data
-                data["provider_id"] = providers[data.pop("urn")]
+                providers.swap(data)
                 data["framework_id"] = framework.pk
                 data["lot_id"] = lot.pk
                 data.pop("framework")
                 data.pop("lot")
-                data["_key"] = (urn, framework.name)
-                data["_id"] = existing.get((data["provider_id"], framework.pk))
-                data["_exists"] = data["_id"] is not None
-                clean_rows.append(data)
-            errors.extend(p.errors)
-        return clean_rows, errors
+                pk = existing.find(data["provider_id"], framework.pk)
+                mark(data, (urn, framework.name), pk)
+        return split(parsed)
 
     @staticmethod
     def _find_lot(lots: list[Lot], text: str) -> Lot | None:
@@ -104,8 +92,7 @@ class DpsMembership(ImportKind):
         return None
 
     def write_chunk(self, clean_rows, context):
-        ids = [c["_id"] for c in clean_rows if c["_id"]]
-        existing = Membership.objects.in_bulk(ids) if ids else {}
+        existing = recorded(Membership, clean_rows)
         return upsert(
             Membership, clean_rows, existing, context, key_fields={"provider_id", "framework_id"}
         )
@@ -135,42 +122,28 @@ class Fees(ImportKind):
             p.data.setdefault("band", "")
             p.field("annual_fee", parsing.parse_money, required=True)
             parsed.append(p)
-        providers = _providers(p.data["urn"] for p in parsed if p.data.get("urn"))
-        existing = {
-            (f[1], f[2], f[3], f[4]): f[0]
-            for f in FeeSchedule.objects.filter(provider_id__in=providers.values()).values_list(
-                "id", "provider_id", "academic_year", "attendance_pattern", "band"
-            )
-        }
-        clean_rows, errors = [], []
+        providers = KNOWN_PROVIDER.resolve(parsed, "urn", to="provider_id")
+        existing = KeyIndex(
+            FeeSchedule,
+            ("provider_id", "academic_year", "attendance_pattern", "band"),
+            provider_id__in=providers.pks(),
+        )
+        patterns = dict(AttendancePattern.choices)
         for p in parsed:
-            urn = p.data.get("urn")
-            if urn and urn not in providers:
-                p.error("urn", "is not a known provider URN")
             if p.ok:
                 data = p.data
-                data["provider_id"] = providers[data.pop("urn")]
-                key = (
-                    data["provider_id"],
+                year, pattern, band = (
                     data["academic_year"],
                     data["attendance_pattern"],
                     data["band"],
                 )
-                data["_key"] = (
-                    urn,
-                    calendar.academic_year_label(data["academic_year"]),
-                    dict(AttendancePattern.choices)[data["attendance_pattern"]],
-                    data["band"],
-                )
-                data["_id"] = existing.get(key)
-                data["_exists"] = data["_id"] is not None
-                clean_rows.append(data)
-            errors.extend(p.errors)
-        return clean_rows, errors
+                key = (data["urn"], calendar.academic_year_label(year), patterns[pattern], band)
+                providers.swap(data)
+                mark(data, key, existing.find(data["provider_id"], year, pattern, band))
+        return split(parsed)
 
     def write_chunk(self, clean_rows, context):
-        ids = [c["_id"] for c in clean_rows if c["_id"]]
-        existing = FeeSchedule.objects.in_bulk(ids) if ids else {}
+        existing = recorded(FeeSchedule, clean_rows)
         return upsert(FeeSchedule, clean_rows, existing, context, update_only={"annual_fee"})
 
 

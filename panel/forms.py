@@ -6,54 +6,11 @@ from decimal import Decimal
 
 from django import forms
 
+from core.forms import GovukDateField, MoneyField
 from placements.models import AttendancePattern, Child, NeedType, Provider
 
 from . import selectors
 from .models import PanelRequest, PanelType
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MoneyField(forms.DecimalField):
-    """Pounds typed as people write them: `36000`, `36,000.50` or `£36,000`."""
-
-    widget = forms.TextInput(attrs={"prefix": "£", "inputmode": "decimal"})
-
-    def __init__(self, *, label: str, **kwargs):
-        name = label[0].lower() + label[1:]
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter the {name}",
-                "invalid": f"The {name} must be an amount in pounds, like 36000 or 36,000.50",
-                "min_value": f"The {name} must be £0 or more",
-                "max_digits": f"The {name} must be less than £10,000,000,000",
-                "max_decimal_places": f"The {name} must be in pounds and pence",
-                "max_whole_digits": f"The {name} must be less than £10,000,000,000",
-            },
-        )
-        super().__init__(
-            label=label, min_value=Decimal(0), max_digits=12, decimal_places=2, **kwargs
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    name = label[0].lower() + label[1:]
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {name}",
-            "invalid": f"The {name} must be a real date, like 2026-01-27",
-        },
-    )
 
 
 def _need_choices(blank: str) -> list[tuple[str, str]]:
@@ -64,7 +21,7 @@ def _need_choices(blank: str) -> list[tuple[str, str]]:
 
 
 class MeetingForm(forms.Form):
-    date = _date_field("Date of the meeting")
+    date = GovukDateField(label="Date of the meeting")
     panel_type = forms.ChoiceField(
         label="Panel",
         choices=PanelType.choices,
@@ -121,7 +78,7 @@ class RequestForm(forms.Form):
     funding_reason_other = forms.CharField(
         label="Other reason for additional funding", max_length=300, required=False
     )
-    expected_start = _date_field("Expected start date", required=False)
+    expected_start = GovukDateField(label="Expected start date", required=False)
     case_summary = forms.CharField(
         label="Case summary",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -236,7 +193,7 @@ class DecisionForm(forms.Form):
 
 
 class PlacementRecordForm(forms.Form):
-    start_date = _date_field("Start date")
+    start_date = GovukDateField(label="Start date")
     attendance_pattern = forms.ChoiceField(
         label="Attendance pattern",
         choices=AttendancePattern.choices,
@@ -250,8 +207,8 @@ class PlacementRecordForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    date_from = _date_field("From", required=False)
-    date_to = _date_field("To", required=False)
+    date_from = GovukDateField(label="From", required=False)
+    date_to = GovukDateField(label="To", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -270,8 +227,8 @@ class DecisionSearchForm(forms.Form):
         choices=[("", "Any outcome"), *PanelRequest.Outcome.choices],
     )
     need = forms.ChoiceField(label="Need", required=False)
-    date_from = _date_field("Meetings from", required=False)
-    date_to = _date_field("Meetings to", required=False)
+    date_from = GovukDateField(label="Meetings from", required=False)
+    date_to = GovukDateField(label="Meetings to", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

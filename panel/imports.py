@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from imports import parsing
 from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.lookups import KeyIndex, mark, present, recorded, split
 from imports.readers import Row
 from imports.registry import register_import_kind
 from imports.writing import bulk_create, model_fields, upsert
-from placements.imports import parse_need
-from placements.models import Child, Provider
+from placements.imports import KNOWN_CHILD, KNOWN_PROVIDER, parse_need
 
 from .models import Meeting, PanelRequest, PanelType
 
@@ -110,36 +110,21 @@ class PanelDecisions(ImportKind):
                 p.data["outcome"] = ""
             p.text("reason", to="decision_reason")
             parsed.append(p)
-        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
-        urns = {p.data["provider_urn"] for p in parsed if p.data.get("provider_urn")}
-        children = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "id"))
-        providers = dict(Provider.objects.filter(urn__in=urns).values_list("urn", "id"))
-        dates = {p.data["panel_date"] for p in parsed if p.data.get("panel_date")}
-        meetings = {
-            (date, kind): pk
-            for pk, date, kind in Meeting.objects.filter(date__in=dates).values_list(
-                "id", "date", "panel_type"
-            )
-        }
-        existing = {
-            (r[1], r[2], r[3]): (r[0], r[4])
-            for r in PanelRequest.objects.filter(
-                meeting_id__in=meetings.values(), child_id__in=children.values()
-            ).values_list(
-                "id", "meeting_id", "child_id", "request_type", "requested_additional_cost"
-            )
-        }
-        clean_rows, errors = [], []
+        children = KNOWN_CHILD.resolve(parsed, "child_ref", to="child_id")
+        providers = KNOWN_PROVIDER.resolve(parsed, "provider_urn", to="provider_id")
+        meetings = KeyIndex(Meeting, ("date", "panel_type"), date__in=present(parsed, "panel_date"))
+        existing = KeyIndex(
+            PanelRequest,
+            ("meeting_id", "child_id", "request_type"),
+            also=("requested_additional_cost",),
+            meeting_id__in=meetings.pks(),
+            child_id__in=children.pks(),
+        )
         for p in parsed:
             data = p.data
-            ref, urn = data.get("child_ref"), data.get("provider_urn")
-            if ref and ref not in children:
-                p.error("child_ref", "is not a known child: import the child first")
-            if urn and urn not in providers:
-                p.error("provider_urn", "is not a known provider URN")
-            meeting_id = meetings.get((data.get("panel_date"), data.get("panel_type")))
-            child_id = children.get(ref)
-            found = existing.get((meeting_id, child_id, data.get("request_type")))
+            ref = data.get("child_ref")
+            meeting_id = meetings.find(data.get("panel_date"), data.get("panel_type"))
+            found = existing.record(meeting_id, children.get(ref), data.get("request_type"))
             if "_total" in data and data["_total"] is not None:
                 if "_additional" in data:
                     additional = data["_additional"] or Decimal(0)
@@ -155,18 +140,13 @@ class PanelDecisions(ImportKind):
                     data["requested_base_cost"] = data["_total"] - additional
                     data["requested_additional_cost"] = additional
             if p.ok:
-                data["child_id"] = children[data.pop("child_ref")]
-                if "provider_urn" in data:
-                    urn = data.pop("provider_urn")
-                    data["provider_id"] = providers[urn] if urn else None
+                children.swap(data)
+                providers.swap(data)
                 data.pop("_total", None)
                 data.pop("_additional", None)
-                data["_key"] = (data["panel_date"], data["panel_type"], ref, data["request_type"])
-                data["_id"] = found[0] if found else None
-                data["_exists"] = found is not None
-                clean_rows.append(data)
-            errors.extend(p.errors)
-        return clean_rows, errors
+                key = (data["panel_date"], data["panel_type"], ref, data["request_type"])
+                mark(data, key, found[0] if found else None)
+        return split(parsed)
 
     def write_chunk(self, clean_rows, context: ImportContext):
         wanted = {(c["panel_date"], c["panel_type"]) for c in clean_rows}
@@ -177,8 +157,7 @@ class PanelDecisions(ImportKind):
         new_meetings = [Meeting(date=d, panel_type=t) for d, t in wanted if (d, t) not in meetings]
         for meeting in bulk_create(Meeting, new_meetings, context):
             meetings[(meeting.date, meeting.panel_type)] = meeting
-        ids = [c["_id"] for c in clean_rows if c["_id"]]
-        existing = PanelRequest.objects.in_bulk(ids) if ids else {}
+        existing = recorded(PanelRequest, clean_rows)
         user = context.user if getattr(context.user, "is_authenticated", False) else None
         decided_before = {pk for pk, request in existing.items() if request.is_decided}
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import GovukDateField, MoneyField
+
 from . import rules
 from .models import NeedType
 
@@ -27,11 +29,11 @@ class ProviderSearchForm(forms.Form):
 
 
 class PlacementRegisterForm(forms.Form):
-    active_on = forms.DateField(
+    active_on = GovukDateField(
         label="Active on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave blank for every placement",
+        name="date",
     )
     group = forms.ChoiceField(
         label="Setting group",
@@ -44,29 +46,14 @@ class PlacementChangeForm(forms.Form):
     """Change or end a placement. `version` is the one the form showed (a stale save is refused)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    end_date = forms.DateField(
+    end_date = GovukDateField(
         label="End date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The last day of the placement. Leave blank while it continues.",
     )
     attendance_pattern = forms.ChoiceField(label="Attendance pattern", choices=[])
-    annual_cost = forms.DecimalField(
-        label="Base annual fee",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "prefix": "£"}),
-        error_messages={"min_value": "The base annual fee must be £0 or more"},
-    )
-    additional_cost = forms.DecimalField(
-        label="Additional funding (a year)",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "prefix": "£"}),
-        error_messages={"min_value": "Additional funding must be £0 or more"},
-    )
+    annual_cost = MoneyField(label="Base annual fee")
+    additional_cost = MoneyField(label="Additional funding (a year)", name="additional funding")
 
     def __init__(self, *args, **kwargs):
         from .models import AttendancePattern

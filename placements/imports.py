@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -9,12 +10,19 @@ from decimal import Decimal
 from core import choices
 from imports import parsing
 from imports.base import Column, ImportContext, ImportKind, RowError, RowParser
+from imports.lookups import KeyIndex, Lookup, existing_by, mark, present, recorded, split
 from imports.readers import Row
 from imports.registry import register_import_kind
 from imports.writing import apply_changes, bulk_create, bulk_update, upsert
 
 from . import rules
 from .models import EHCP, AttendancePattern, Child, Placement, Provider, Sex
+
+# --- Columns that name a recorded child or provider (used by the dps and panel kinds too) ---
+
+KNOWN_CHILD = Lookup(Child, "child_ref", "is not a known child: import the child first")
+KNOWN_PROVIDER = Lookup(Provider, "urn", "is not a known provider URN")
+
 
 # --- Cells that name the placements domain's choices ---
 
@@ -147,11 +155,11 @@ class ProvidersGias(ImportKind):
     }
 
     def validate_chunk(self, rows: list[Row], context: ImportContext):
-        clean_rows, errors = [], []
+        parsed = []
         sen_present = [c for c in SEN_COLUMNS if context.has(c)]
         for row in rows:
             p = RowParser(row, context)
-            urn = p.field("URN", lambda v: parsing.parse_int(v, minimum=1), required=True, to="urn")
+            p.field("URN", lambda v: parsing.parse_int(v, minimum=1), required=True, to="urn")
             for column, target in self.FIELDS.items():
                 length = Provider._meta.get_field(target).max_length
                 p.text(column, required=column == "EstablishmentName", max_length=length, to=target)
@@ -198,28 +206,22 @@ class ProvidersGias(ImportKind):
                         )
                 p.data["_needs"] = codes
                 p.data["other_sen_provision"] = "; ".join(others)[:300]
-            if p.ok and urn is not None:
-                p.data["_key"] = (urn,)
-                clean_rows.append(p.data)
-            errors.extend(p.errors)
-        existing = set(
-            Provider.objects.filter(urn__in=[c["urn"] for c in clean_rows]).values_list(
-                "urn", flat=True
-            )
-        )
-        for clean in clean_rows:
-            clean["_exists"] = clean["urn"] in existing
-        return clean_rows, errors
+            parsed.append(p)
+        existing = existing_by(Provider, "urn", present(parsed, "urn"))
+        for p in parsed:
+            if p.ok:
+                mark(p.data, (p.data["urn"],), existing.get(p.data["urn"]))
+        return split(parsed)
 
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
-        existing = Provider.objects.in_bulk([c["urn"] for c in clean_rows], field_name="urn")
+        existing = recorded(Provider, clean_rows)
 
         def build(values: dict, clean: dict) -> Provider:
             values.setdefault("setting_group", rules.OTHER)
             return Provider(**values)
 
         created, matched = upsert(
-            Provider, clean_rows, existing, context, lookup="urn", key_fields={"urn"}, build=build
+            Provider, clean_rows, existing, context, key_fields={"urn"}, build=build
         )
         if any(c.get("_needs") is not None for c in clean_rows):
             through = Provider.need_types.through
@@ -301,7 +303,7 @@ class Children(ImportKind):
     key_columns = ("child_ref",)
 
     def validate_chunk(self, rows: list[Row], context: ImportContext):
-        clean_rows, errors = [], []
+        parsed = []
         for row in rows:
             p = RowParser(row, context)
             p.text("child_ref", required=True, max_length=32)
@@ -322,24 +324,15 @@ class Children(ImportKind):
             dob = p.data.get("date_of_birth")
             if dob and dob > dt.date.today():  # noqa: DTZ011 - a calendar date
                 p.error("date_of_birth", "is in the future")
-            if p.ok:
-                p.data["_key"] = (p.data["child_ref"],)
-                clean_rows.append(p.data)
-            errors.extend(p.errors)
-        children = dict(
-            Child.objects.filter(child_ref__in=[c["child_ref"] for c in clean_rows]).values_list(
-                "child_ref", "id"
-            )
-        )
+            parsed.append(p)
+        children = existing_by(Child, "child_ref", (p.data["child_ref"] for p in parsed if p.ok))
         ehcps = latest_ehcps(children.values()) if self._has_ehcp_columns(context) else {}
-        for clean in list(clean_rows):
-            child_id = children.get(clean["child_ref"])
-            clean["_exists"] = child_id is not None
-            row_errors = self._check_ehcp_dates(clean, ehcps.get(child_id))
-            if row_errors:
-                errors.extend(row_errors)
-                clean_rows.remove(clean)
-        return clean_rows, errors
+        for p in parsed:
+            if p.ok:
+                child_id = children.get(p.data["child_ref"])
+                mark(p.data, (p.data["child_ref"],), child_id)
+                p.errors.extend(self._check_ehcp_dates(p.data, ehcps.get(child_id)))
+        return split(parsed)
 
     @staticmethod
     def _has_ehcp_columns(context) -> bool:
@@ -382,12 +375,8 @@ class Children(ImportKind):
         return errors
 
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
-        existing = Child.objects.in_bulk(
-            [c["child_ref"] for c in clean_rows], field_name="child_ref"
-        )
-        created, matched = upsert(
-            Child, clean_rows, existing, context, lookup="child_ref", key_fields={"child_ref"}
-        )
+        existing = recorded(Child, clean_rows)
+        created, matched = upsert(Child, clean_rows, existing, context, key_fields={"child_ref"})
         if self._has_ehcp_columns(context):
             self._write_ehcps(clean_rows, context)
         return created, matched
@@ -435,6 +424,11 @@ SETTING_TYPE_ALIASES = {
 }
 
 
+KNOWN_GIAS_PROVIDER = dataclasses.replace(
+    KNOWN_PROVIDER, reason="is not a known provider URN: import it from GIAS first"
+)
+
+
 class Placements(ImportKind):
     name = "placements"
     label = "Placements"
@@ -461,7 +455,6 @@ class Placements(ImportKind):
 
     def validate_chunk(self, rows: list[Row], context: ImportContext):
         parsed = []
-        errors = []
         for row in rows:
             p = RowParser(row, context)
             p.text("child_ref", required=True)
@@ -492,34 +485,23 @@ class Placements(ImportKind):
             if start and end and end < start:
                 p.error("end_date", f"is before the start date {start:%d/%m/%Y}")
             parsed.append(p)
-        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
-        urns = {p.data["provider_urn"] for p in parsed if p.data.get("provider_urn")}
-        children = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "id"))
-        providers = dict(Provider.objects.filter(urn__in=urns).values_list("urn", "id"))
-        existing = {
-            (child_id, provider_id, start): pk
-            for pk, child_id, provider_id, start in Placement.objects.filter(
-                child_id__in=children.values(), provider_id__in=providers.values()
-            ).values_list("id", "child_id", "provider_id", "start_date")
-        }
-        clean_rows = []
+        children = KNOWN_CHILD.resolve(parsed, "child_ref", to="child_id")
+        providers = KNOWN_GIAS_PROVIDER.resolve(parsed, "provider_urn", to="provider_id")
+        existing = KeyIndex(
+            Placement,
+            ("child_id", "provider_id", "start_date"),
+            child_id__in=children.pks(),
+            provider_id__in=providers.pks(),
+        )
         for p in parsed:
-            ref, urn = p.data.get("child_ref"), p.data.get("provider_urn")
-            if ref and ref not in children:
-                p.error("child_ref", "is not a known child: import the child first")
-            if urn and urn not in providers:
-                p.error("provider_urn", "is not a known provider URN: import it from GIAS first")
             if p.ok:
                 data = p.data
-                data["child_id"] = children[data.pop("child_ref")]
-                data["provider_id"] = providers[data.pop("provider_urn")]
-                key = (data["child_id"], data["provider_id"], data["start_date"])
-                data["_key"] = (ref, urn, data["start_date"])
-                data["_id"] = existing.get(key)
-                data["_exists"] = data["_id"] is not None
-                clean_rows.append(data)
-            errors.extend(p.errors)
-        return clean_rows, errors
+                key = (data["child_ref"], data["provider_urn"], data["start_date"])
+                children.swap(data)
+                providers.swap(data)
+                pk = existing.find(data["child_id"], data["provider_id"], data["start_date"])
+                mark(data, key, pk)
+        return split(parsed)
 
     def observe(self, clean_rows: list[dict], context: ImportContext) -> None:
         periods = context.state.setdefault("periods", defaultdict(list))
@@ -606,8 +588,7 @@ class Placements(ImportKind):
         return errors
 
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
-        ids = [c["_id"] for c in clean_rows if c["_id"]]
-        existing = Placement.objects.in_bulk(ids) if ids else {}
+        existing = recorded(Placement, clean_rows)
         # Updates first: a file that ends a child's open placement and adds the next one must
         # end the old one before the one-open-placement-per-child constraint sees the new one.
         return upsert(

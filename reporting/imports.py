@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import calendar
 from imports import parsing
 from imports.base import Column, ImportContext, ImportKind, RowParser
+from imports.lookups import KeyIndex, mark, present, recorded, split
 from imports.readers import Row
 from imports.registry import register_import_kind
 from imports.writing import upsert
@@ -31,28 +32,21 @@ class Budget(ImportKind):
             p.text("line", required=True, max_length=120)
             p.field("amount", parsing.parse_money, required=True)
             parsed.append(p)
-        years = {p.data["financial_year"] for p in parsed if p.data.get("financial_year")}
-        existing = {
-            (fy, line.lower()): pk
-            for pk, fy, line in BudgetLine.objects.filter(financial_year__in=years).values_list(
-                "id", "financial_year", "line"
-            )
-        }
-        clean_rows, errors = [], []
+        existing = KeyIndex(
+            BudgetLine,
+            ("financial_year", "line"),
+            normalise=lambda fy, line: (fy, line.lower()),  # a line is named in any case
+            financial_year__in=present(parsed, "financial_year"),
+        )
         for p in parsed:
             if p.ok:
-                data = p.data
-                fy = data["financial_year"]
-                data["_key"] = (calendar.financial_year_label(fy), data["line"].lower())
-                data["_id"] = existing.get((fy, data["line"].lower()))
-                data["_exists"] = data["_id"] is not None
-                clean_rows.append(data)
-            errors.extend(p.errors)
-        return clean_rows, errors
+                fy, line = p.data["financial_year"], p.data["line"]
+                pk = existing.find(fy, line)
+                mark(p.data, (calendar.financial_year_label(fy), line.lower()), pk)
+        return split(parsed)
 
     def write_chunk(self, clean_rows, context):
-        ids = [c["_id"] for c in clean_rows if c["_id"]]
-        existing = BudgetLine.objects.in_bulk(ids) if ids else {}
+        existing = recorded(BudgetLine, clean_rows)
         return upsert(BudgetLine, clean_rows, existing, context, update_only={"amount"})
 
 
