@@ -50,6 +50,8 @@ def read_money(value: object) -> Decimal:
         raw = value.strip()
         negative = raw.startswith("-") or (raw.startswith("(") and raw.endswith(")"))
         raw = raw.strip("()").lstrip("-").replace("£", "")
+        if raw.endswith("%"):
+            raise ValueError("is a percentage, not an amount of money such as 36000 or £36,000.00")
         if negative:
             raw = "-" + raw
         value = raw

@@ -263,3 +263,10 @@ class TestThroughThePages:
         assert response.status_code == 302
         item.refresh_from_db()
         assert item.agreed_cost == Decimal("36000.00")
+
+
+def test_a_percentage_is_not_an_amount_of_money():
+    from core.money import parse_money
+
+    with pytest.raises(ValueError, match="percentage"):
+        parse_money("50%")
