@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
@@ -27,7 +28,14 @@ class MoneyField(forms.DecimalField):
 
     widget = forms.TextInput(attrs={"prefix": "£", "inputmode": "decimal"})
 
-    def __init__(self, *, label: str, name: str = "", error_messages: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        *,
+        label: str,
+        name: str = "",
+        error_messages: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         name = name or _in_a_sentence(label)
         messages = {
             "required": f"Enter the {name}",
@@ -47,7 +55,7 @@ class MoneyField(forms.DecimalField):
             **kwargs,
         )
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         try:
@@ -60,7 +68,14 @@ class GovukDateField(forms.DateField):
     """A date typed in a date input (YYYY-MM-DD), with messages naming the field by its label,
     or by `name` when the label does not read well in a sentence."""
 
-    def __init__(self, *, label: str, name: str = "", error_messages: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        *,
+        label: str,
+        name: str = "",
+        error_messages: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         name = name or _in_a_sentence(label)
         messages = {
             "required": f"Enter the {name}",
