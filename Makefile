@@ -7,7 +7,7 @@ DEMO_SIZE ?= kent
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-reset test lint format worker beat assets clean
+.PHONY: help install demo demo-reset test lint format worker beat assets clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -62,6 +62,10 @@ lint: $(VENV)/.installed ## The checks CI runs before the tests
 format: $(VENV)/.installed ## Fix what ruff can and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+BENCH_SIZE ?= national
+bench: $(VENV)/.installed ## Benchmark against the targets (PostgreSQL and Redis; BENCH_SIZE=kent for a quick run)
+	$(PY) bench/run.py --size $(BENCH_SIZE)
 
 worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker -l info

@@ -32,6 +32,12 @@ def main() -> None:
     parser.add_argument("--per-child", type=int, default=4, help="placements per child")
     parser.add_argument("--providers", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="first delete the BENCH children's placements (a benchmark database only), so "
+        "every row of the file is new again",
+    )
     args = parser.parse_args()
 
     import django
@@ -39,9 +45,11 @@ def main() -> None:
     django.setup()
     from placements import rules
     from placements.exports import PLACEMENT_COLUMNS
-    from placements.models import Child, Provider
+    from placements.models import Child, Placement, Provider
 
     rng = random.Random(args.seed)
+    if args.fresh:
+        Placement.objects.filter(child__child_ref__startswith="BENCH").delete()
     children_needed = -(-args.rows // args.per_child)
     refs = [f"BENCH{i:06d}" for i in range(1, children_needed + 1)]
     have = set(

@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import health, session_keep_alive
+from core.views import health, session_keep_alive, session_status
 from reporting.views.home import home
 
 admin.site.site_header = "SEN placements administration"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
     path("session/keep-alive/", session_keep_alive, name="session_keep_alive"),
+    path("session/", session_status, name="session_status"),
     # Browsers ask for /favicon.ico whatever the page links: send them to the council mark.
     path(
         "favicon.ico",

@@ -67,3 +67,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     (Django's own renders 403_csrf.html without the request, so without the council's name).
     The middleware has already logged the reason."""
     return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
+@require_GET
+def session_status(request: HttpRequest) -> HttpResponse:
+    """How long the signed-in session has left, for the timeout warning; also the cheapest
+    signed-in page, which the benchmark uses as the floor for a request."""
+    return JsonResponse({"seconds_left": request.session.get_expiry_age()})
