@@ -180,28 +180,22 @@ def placement_update(
             "Someone else changed this placement while you were editing it. "
             "The form now shows their version: check it and make your change again."
         )
-    if setting_type is not UNSET:
-        current.setting_type = setting_type
-    if start_date is not UNSET:
-        current.start_date = start_date
-    if end_date is not UNSET:
-        current.end_date = end_date
-    if attendance_pattern is not UNSET:
-        current.attendance_pattern = attendance_pattern
-    if annual_cost is not UNSET:
-        current.annual_cost = annual_cost
-    if additional_cost is not UNSET:
-        current.additional_cost = additional_cost
-    if education_share is not UNSET:
-        current.education_share = education_share
-    if health_share is not UNSET:
-        current.health_share = health_share
-    if social_care_share is not UNSET:
-        current.social_care_share = social_care_share
-    if reason is not UNSET:
-        current.reason = reason
-    if dual_registered is not UNSET:
-        current.dual_registered = dual_registered
+    given = {
+        "setting_type": setting_type,
+        "start_date": start_date,
+        "end_date": end_date,
+        "attendance_pattern": attendance_pattern,
+        "annual_cost": annual_cost,
+        "additional_cost": additional_cost,
+        "education_share": education_share,
+        "health_share": health_share,
+        "social_care_share": social_care_share,
+        "reason": reason,
+        "dual_registered": dual_registered,
+    }
+    for name, value in given.items():
+        if value is not UNSET:
+            setattr(current, name, value)
     full_clean_or_raise(current, exclude=["version"])
     _check_dates(current)
     _check_shares(current)
