@@ -225,7 +225,9 @@ def test_each_dashboard_shows_figures_tables_charts_and_downloads(computed, mana
     assert response.status_code == 200
     assert "Figures as of 31 March 2025, computed at" in page
     assert 'class="app-figures"' in page
-    assert f"/dashboards/{slug}/" in page and ".csv" in page and ".xlsx" in page
+    assert f"/dashboards/{slug}/" in page
+    assert ".csv" in page
+    assert ".xlsx" in page
 
 
 def test_manager_sees_small_numbers_suppressed_and_an_officer_sees_them(
@@ -282,8 +284,10 @@ def test_download_csv_and_xlsx_suppress_for_managers(computed, manager_client, o
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Rank", "URN", "Provider")
-    assert rows[1][2] == "Alder School" and rows[1][4] == 6
-    assert rows[2][2] == "Birch School" and rows[2][3] == "c"
+    assert rows[1][2] == "Alder School"
+    assert rows[1][4] == 6
+    assert rows[2][2] == "Birch School"
+    assert rows[2][3] == "c"
 
 
 def test_casework_roles_drill_down_to_the_placements_register(
@@ -359,7 +363,8 @@ def test_a_failed_recompute_job_shows_its_error_and_keeps_the_previous_figures(
     job = Job.objects.get(kind="recompute")
     assert job.status == "failed"
     page = manager_client.get(response.url).content.decode()
-    assert "The recompute failed" in page and "the metric failed half-way" in page
+    assert "The recompute failed" in page
+    assert "the metric failed half-way" in page
     # Nothing of the failed recompute was written: not even the dashboards computed before it.
     assert set(DashboardSnapshot.objects.values_list("as_of", flat=True)) == {AS_OF}
     assert (
