@@ -16,6 +16,7 @@ SHARE = "share"
 PERCENT = "percent"
 DAYS = "days"
 TEXT = "text"
+DATE = "date"
 GROUP = "setting_group"
 NEED = "need"
 NUMBER = "number"
@@ -260,8 +261,8 @@ PROVIDERS = Dashboard(
             (
                 Column("provider", "Provider"),
                 Column("urn", "URN", TEXT),
-                Column("start_date", "Starts"),
-                Column("end_date", "Ends"),
+                Column("start_date", "Starts", DATE),
+                Column("end_date", "Ends", DATE),
                 Column("places_reserved", "Places reserved", NUMBER),
                 Column("places_used", "Places used", COUNT),
                 Column("utilisation", "Utilisation", SHARE),
@@ -329,7 +330,7 @@ GROWTH = Dashboard(
             "share_over_time",
             "INMSS placements as a share of EHCPs",
             (
-                Column("date", "On"),
+                Column("date", "On", DATE),
                 Column("inmss_placements", "INMSS placements", COUNT),
                 Column("ehcps", "Active EHCPs", COUNT),
                 Column("share", "Share", SHARE),
@@ -342,7 +343,7 @@ GROWTH = Dashboard(
             "growth",
             "Growth of INMSS placements against special school places",
             (
-                Column("date", "On"),
+                Column("date", "On", DATE),
                 Column("inmss_placements", "INMSS placements", COUNT),
                 Column("special_placements", "Maintained special placements", COUNT),
                 Column("inmss_index", "INMSS (base = 100)", NUMBER),

@@ -22,6 +22,7 @@ from placements import rules
 from . import metrics
 from .dashboards import (
     COUNT,
+    DATE,
     DAYS,
     GROUP,
     MONEY,
@@ -94,13 +95,16 @@ def display(kind: str, value: Any) -> str:
     if value == disclosure.SUPPRESSED:
         return disclosure.SUPPRESSED
     if kind == MONEY:
-        return f"£{money.round_half_up(Decimal(str(value))):,.0f}"
+        amount = money.round_half_up(Decimal(str(value)))
+        return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
     if kind == SHARE:
         return f"{money.round_half_up(Decimal(str(value)) * 100, 1)}%"
     if kind == PERCENT:
         return f"{money.round_half_up(Decimal(str(value)), 1)}%"
     if kind == DAYS:
         return f"{money.round_half_up(Decimal(str(value)), 1):,}"
+    if kind == DATE:
+        return dt.date.fromisoformat(str(value)).strftime("%-d %b %Y")
     if kind == COUNT and isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -164,7 +168,14 @@ def _chart(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     labels: list[str] = []
     values: dict[str, dict[str, float | None]] = {key: {} for key, _ in spec.series}
     for row in rows:
-        text = str(label(kinds.get(spec.label_key, ""), spec.label_key, row.get(spec.label_key)))
+        kind = kinds.get(spec.label_key, "")
+        raw = row.get(spec.label_key)
+        if kind == NEED:  # the code: a chart axis has no room for the whole name
+            text = str(raw or "Not recorded")
+        elif kind == DATE:
+            text = display(DATE, raw)
+        else:
+            text = str(label(kind, spec.label_key, raw))
         if text not in labels:
             labels.append(text)
         for key, _ in spec.series:
@@ -306,7 +317,7 @@ def filter_choices(dashboard: Dashboard, data: dict[str, Any]) -> dict[str, list
     choices: dict[str, list[tuple[str, str]]] = {}
     if "fy" in dashboard.filters:
         choices["fy"] = [
-            (str(y), calendar.financial_year_label(int(y))) for y in data.get("years", [])
+            (str(y), calendar.financial_year_label(int(y))) for y in reversed(data.get("years", []))
         ]
     if "need" in dashboard.filters:
         choices["need"] = [("", "Every need"), *rules.NEED_TYPES]

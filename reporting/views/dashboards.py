@@ -49,8 +49,11 @@ def _filters(request: HttpRequest, slug: str) -> tuple[object, selectors.Filters
         raise Http404("No such dashboard")
     snapshot = selectors.snapshot_latest(slug)
     data = snapshot.data if snapshot is not None else {}
+    query = request.GET.copy()
+    if "fy" in dashboard.filters and not query.get("fy") and data.get("years"):
+        query["fy"] = str(selectors.chosen_year(data, None))  # the form shows the year shown
     form = DashboardFilterForm(
-        request.GET,
+        query,
         choices=selectors.filter_choices(dashboard, data),
         top="top" in dashboard.filters,
     )
