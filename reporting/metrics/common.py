@@ -27,11 +27,16 @@ def add_child_details(
 ) -> pd.DataFrame:
     """Placements with the child's primary `need` (None when no EHCP records one) and, given the
     children, their `district` and `date_of_birth`."""
-    frame = placements.merge(child_primary_need(ehcps), on="child_id", how="left")
+    needs = child_primary_need(ehcps)
+    # One key type whatever the frames hold (an empty frame's column has no numbers to infer from).
+    frame = placements.assign(child_id=placements["child_id"].astype(float)).merge(
+        needs.assign(child_id=needs["child_id"].astype(float)), on="child_id", how="left"
+    )
     frame["need"] = frame["need"].astype(object).where(frame["need"].notna(), None)
     if children is not None:
+        details = children[["child_id", "district", "date_of_birth"]]
         frame = frame.merge(
-            children[["child_id", "district", "date_of_birth"]], on="child_id", how="left"
+            details.assign(child_id=details["child_id"].astype(float)), on="child_id", how="left"
         )
         frame["district"] = frame["district"].fillna("")
     return frame

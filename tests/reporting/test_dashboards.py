@@ -469,3 +469,19 @@ def test_without_a_worker_changes_do_not_recompute_inside_the_save(
         )
 
     assert not Job.objects.filter(kind="recompute").exists()
+
+
+def test_an_empty_database_recomputes_and_every_page_says_there_is_nothing(manager_client):
+    services.snapshots_recompute(as_of=AS_OF)
+
+    for dashboard in DASHBOARDS:
+        response = manager_client.get(f"/dashboards/{dashboard.slug}/")
+        assert response.status_code == 200
+    assert (
+        "Nothing to show for these filters."
+        in manager_client.get("/dashboards/spend/").content.decode()
+    )
+    assert _json("spend", "--fy", "2024") == []
+    assert _json("inmss-share", "--fy", "2024") == [
+        {"inmss_placements": 0, "ehcps": 0, "share": None}
+    ]
