@@ -198,16 +198,45 @@ def _chart(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def register_url(group: str, active_on: str) -> str:
+    """The placements register filtered to a setting group's placements active on a date."""
+    params = {"active_on": active_on, "group": group}
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{reverse('placements:placement_list')}?{query}"
+
+
+def active_date(data: dict[str, Any], filters: Filters) -> str:
+    """The date the page's "active" figures are on: the as-of date, or a past year's last day."""
+    as_of = str(data.get("as_of", ""))
+    if filters.fy is None:
+        return as_of
+    fy_end = calendar.financial_year_bounds(filters.fy)[1].isoformat()
+    return min(as_of, fy_end) if as_of else fy_end
+
+
 def table_view(
-    dashboard: Dashboard, table: Table, data: dict[str, Any], filters: Filters, *, suppress: bool
+    dashboard: Dashboard,
+    table: Table,
+    data: dict[str, Any],
+    filters: Filters,
+    *,
+    suppress: bool,
+    casework: bool = False,
 ) -> dict[str, Any]:
+    """The table as the page shows it. For casework roles a setting group cell of a table of
+    active placements links to the placements behind it in the register."""
     rows = table_rows(dashboard, table, data, filters, suppress=suppress)
+    links = casework and "placements" in table.count_keys
+    on = active_date(data, filters)
     cells = [
         [
             {
                 "text": display(column.kind, label(column.kind, column.key, row.get(column.key))),
                 "sort": row.get(column.key) if column.kind in NUMERIC_KINDS else None,
                 "numeric": column.kind in NUMERIC_KINDS,
+                "href": register_url(row[column.key], on)
+                if links and column.kind == GROUP and row.get(column.key) in rules.SETTING_GROUPS
+                else None,
             }
             for column in table.columns
         ]
@@ -259,12 +288,7 @@ def figures_view(
     """The headline row: each figure with its drill-down (the table behind it; for casework
     roles, the placements register filtered to the placements behind it)."""
     year_figures = _year_section(data, filters.fy or 0).get("figures", {})
-    as_of = data.get("as_of", "")
-    if filters.fy is not None:
-        fy_end = calendar.financial_year_bounds(filters.fy)[1].isoformat()
-        active_on = min(as_of, fy_end) if as_of else fy_end
-    else:
-        active_on = as_of
+    active_on = active_date(data, filters)
     result = []
     for figure in dashboard.figures:
         source = year_figures if figure.per_year else data.get("figures", {})
@@ -277,12 +301,7 @@ def figures_view(
                 value = disclosure.SUPPRESSED
         link = f"#table-{figure.table}"
         if casework and figure.register_group is not None:
-            params = {"active_on": active_on, "group": figure.register_group}
-            link = (
-                reverse("placements:placement_list")
-                + "?"
-                + urlencode({key: value for key, value in params.items() if value})
-            )
+            link = register_url(figure.register_group, active_on)
         result.append(
             {
                 "label": figure.label,
@@ -306,7 +325,7 @@ def dashboard_page(
     return {
         "figures": figures_view(dashboard, data, filters, suppress=suppress, casework=casework),
         "tables": [
-            table_view(dashboard, table, data, filters, suppress=suppress)
+            table_view(dashboard, table, data, filters, suppress=suppress, casework=casework)
             for table in dashboard.tables
         ],
     }

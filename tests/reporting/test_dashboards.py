@@ -297,6 +297,8 @@ def test_casework_roles_drill_down_to_the_placements_register(
     manager_page = manager_client.get("/dashboards/spend/?fy=2024").content.decode()
 
     assert "/placements/?active_on=2025-03-31&amp;group=inmss" in officer_page
+    # Each setting group row of the table leads to its placements too.
+    assert "/placements/?active_on=2025-03-31&amp;group=special" in officer_page
     assert "/placements/?" not in manager_page
     assert 'href="#table-need_group"' in manager_page
 
