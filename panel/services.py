@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import history_user_set, save_as
+from core.signals import figures_changed_on_commit
 from placements import services as placement_services
 from placements.models import Child, NeedType, Placement, Provider
 from placements.selectors import current_ehcp
@@ -245,6 +246,7 @@ def decision_record(
         if copy is not None and not copy.outcome and copy.placement_id is None:
             history_user_set(copy, user)
             copy.delete()
+    figures_changed_on_commit(PanelRequest, f"panel request {item.pk} decided")
     return item
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import history_user_set, save_as
+from core.signals import figures_changed_on_commit
 
 from . import rules
 from .models import Child, Placement, Provider
@@ -151,6 +152,7 @@ def placement_create(
         raise DomainError(
             "This child already has a placement at that provider from that date."
         ) from error
+    figures_changed_on_commit(Placement, f"placement {placement.pk} created")
     return placement
 
 
@@ -203,6 +205,7 @@ def placement_update(
     _validate_constraints(current)
     current.version += 1
     save_as(current, user)
+    figures_changed_on_commit(Placement, f"placement {current.pk} updated")
     return current
 
 
@@ -222,4 +225,5 @@ def placement_withdraw(*, placement: Placement, version: int, user: User | None)
     current.withdrawn = True
     current.version += 1
     save_as(current, user, update_fields=["withdrawn", "version", "updated_at"])
+    figures_changed_on_commit(Placement, f"placement {current.pk} withdrawn")
     return current

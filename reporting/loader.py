@@ -1,11 +1,67 @@
-"""Turn querysets into pandas frames: one query per table, no per-row ORM objects."""
+"""Read each table once per recompute into pandas: one query per table, no per-row ORM objects.
+
+The fast path: on PostgreSQL the rows come through `COPY (query) TO STDOUT` (psycopg's
+`cursor.copy`) straight into `pandas.read_csv`; elsewhere (SQLite in tests and the demo) one plain
+SELECT whose tuples go straight into a frame. Either way the query is the queryset's own SQL, so
+what counts (not withdrawn, the setting group rule) is defined once, in the selectors.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+import io
+from dataclasses import dataclass, field
+from typing import Any
 
-from placements.models import EHCP
+import pandas as pd
+from django.db import connection
+from django.db.models import QuerySet
+
+from dps.models import BlockContract, Consultation, UpliftRequest
+from panel.models import PanelRequest
+from placements.models import EHCP, Child, Provider
 from placements.selectors import placements_with_setting_group
+
+from .models import BudgetLine, DashboardSnapshot
+
+
+def read_frame(
+    queryset: QuerySet[Any], columns: list[str], names: list[str] | None = None
+) -> pd.DataFrame:
+    """The queryset's `values_list(*columns)` as a frame named `names`, read in one pass."""
+    names = names or columns
+    sql, params = queryset.values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
+            buffer = io.StringIO()
+            with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:  # noqa: S608
+                for block in copy:
+                    buffer.write(bytes(block).decode())
+            buffer.seek(0)
+            if not buffer.getvalue():
+                return pd.DataFrame(columns=names)
+            return pd.read_csv(buffer, header=None, names=names, keep_default_na=True, dtype=object)
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    return frame
+
+
+def _numbers(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def _text(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
 
 PLACEMENT_COLUMNS = [
     "id",
@@ -13,29 +69,39 @@ PLACEMENT_COLUMNS = [
     "provider_id",
     "provider__urn",
     "provider__name",
+    "provider__local_authority",
     "group",
     "start_date",
     "end_date",
     "annual_cost",
     "additional_cost",
     "attendance_pattern",
+    "reason",
 ]
-
-
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+PLACEMENT_NAMES = [
+    "id",
+    "child_id",
+    "provider_id",
+    "urn",
+    "provider",
+    "provider_la",
+    "group",
+    "start_date",
+    "end_date",
+    "annual_cost",
+    "additional_cost",
+    "attendance_pattern",
+    "reason",
+]
 
 
 def load_placements() -> pd.DataFrame:
     """Placements that count (not withdrawn), with `cost` = base fee + additional funding."""
-    frame = _frame(
-        placements_with_setting_group().values_list(*PLACEMENT_COLUMNS), PLACEMENT_COLUMNS
-    )
-    frame = frame.rename(columns={"provider__urn": "urn", "provider__name": "provider"})
-    frame["cost"] = frame["annual_cost"].astype(float) + frame["additional_cost"].astype(float)
-    for column in ("start_date", "end_date"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
+    frame = read_frame(placements_with_setting_group(), PLACEMENT_COLUMNS, PLACEMENT_NAMES)
+    _numbers(frame, "annual_cost", "additional_cost", "id", "child_id", "provider_id", "urn")
+    _text(frame, "provider", "provider_la", "group", "attendance_pattern", "reason")
+    frame["cost"] = frame["annual_cost"] + frame["additional_cost"].fillna(0.0)
+    return _dates(frame, "start_date", "end_date")
 
 
 EHCP_COLUMNS = [
@@ -45,11 +111,204 @@ EHCP_COLUMNS = [
     "ceased_date",
     "primary_need_id",
     "secondary_need_id",
+    "week20_exception",
+]
+EHCP_NAMES = [
+    "child_id",
+    "request_date",
+    "issue_date",
+    "ceased_date",
+    "need",
+    "secondary_need",
+    "week20_exception",
 ]
 
 
 def load_ehcps() -> pd.DataFrame:
-    frame = _frame(EHCP.objects.values_list(*EHCP_COLUMNS), EHCP_COLUMNS)
-    for column in ("request_date", "issue_date", "ceased_date"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame.rename(columns={"primary_need_id": "need", "secondary_need_id": "secondary_need"})
+    frame = read_frame(EHCP.objects.all(), EHCP_COLUMNS, EHCP_NAMES)
+    _numbers(frame, "child_id")
+    frame["week20_exception"] = frame["week20_exception"].map(
+        lambda value: str(value).lower() in ("1", "true", "t")
+    )
+    return _dates(frame, "request_date", "issue_date", "ceased_date")
+
+
+def load_children() -> pd.DataFrame:
+    frame = read_frame(
+        Child.objects.all(),
+        ["id", "date_of_birth", "district"],
+        ["child_id", "date_of_birth", "district"],
+    )
+    _numbers(frame, "child_id")
+    _text(frame, "district")
+    return _dates(frame, "date_of_birth")
+
+
+def load_providers() -> pd.DataFrame:
+    columns = ["id", "urn", "name", "setting_group", "capacity", "local_authority"]
+    frame = read_frame(
+        Provider.objects.all(),
+        columns,
+        ["provider_id", "urn", "provider", "group", "capacity", "provider_la"],
+    )
+    _numbers(frame, "provider_id", "urn", "capacity")
+    return _text(frame, "provider", "group", "provider_la")
+
+
+PANEL_COLUMNS = [
+    "id",
+    "child_id",
+    "request_type",
+    "provider_id",
+    "provider__setting_group",
+    "outcome",
+    "agreed_cost",
+    "requested_base_cost",
+    "requested_additional_cost",
+    "expected_start",
+    "placement_id",
+    "meeting__date",
+    "decided_at",
+]
+PANEL_NAMES = [
+    "id",
+    "child_id",
+    "request_type",
+    "provider_id",
+    "group",
+    "outcome",
+    "agreed_cost",
+    "requested_base_cost",
+    "requested_additional_cost",
+    "expected_start",
+    "placement_id",
+    "meeting_date",
+    "decided_at",
+]
+
+
+def load_panel_requests() -> pd.DataFrame:
+    frame = read_frame(PanelRequest.objects.all(), PANEL_COLUMNS, PANEL_NAMES)
+    _numbers(
+        frame,
+        "id",
+        "child_id",
+        "provider_id",
+        "placement_id",
+        "agreed_cost",
+        "requested_base_cost",
+        "requested_additional_cost",
+    )
+    _text(frame, "request_type", "group", "outcome")
+    frame["decided_at"] = pd.to_datetime(frame["decided_at"], errors="coerce", utc=True)
+    frame["decided_on"] = frame["decided_at"].dt.tz_convert(None).dt.normalize()
+    return _dates(frame, "expected_start", "meeting_date")
+
+
+CONSULTATION_COLUMNS = [
+    "id",
+    "child_id",
+    "provider_id",
+    "sent_on",
+    "due_on",
+    "response",
+    "responded_on",
+    "offered_start",
+    "placement_id",
+]
+
+
+def load_consultations() -> pd.DataFrame:
+    frame = read_frame(Consultation.objects.all(), CONSULTATION_COLUMNS)
+    _numbers(frame, "id", "child_id", "provider_id", "placement_id")
+    _text(frame, "response")
+    return _dates(frame, "sent_on", "due_on", "responded_on", "offered_start")
+
+
+def load_budget_lines() -> pd.DataFrame:
+    frame = read_frame(
+        BudgetLine.objects.all(), ["financial_year", "line", "amount"], ["fy", "line", "budget"]
+    )
+    _numbers(frame, "fy", "budget")
+    return _text(frame, "line")
+
+
+def load_block_contracts() -> pd.DataFrame:
+    columns = [
+        "id",
+        "provider_id",
+        "provider__urn",
+        "provider__name",
+        "places_reserved",
+        "price_per_place",
+        "start_date",
+        "end_date",
+    ]
+    names = [
+        "id",
+        "provider_id",
+        "urn",
+        "provider",
+        "places_reserved",
+        "price_per_place",
+        "start_date",
+        "end_date",
+    ]
+    frame = read_frame(BlockContract.objects.all(), columns, names)
+    _numbers(frame, "id", "provider_id", "urn", "places_reserved", "price_per_place")
+    _text(frame, "provider")
+    return _dates(frame, "start_date", "end_date")
+
+
+def load_uplifts() -> pd.DataFrame:
+    columns = ["provider_id", "academic_year", "requested_percent", "agreed_percent", "status"]
+    frame = read_frame(UpliftRequest.objects.all(), columns)
+    _numbers(frame, "provider_id", "academic_year", "requested_percent", "agreed_percent")
+    return _text(frame, "status")
+
+
+def load_budget_history() -> pd.DataFrame:
+    """The forecast outturn each earlier Budget snapshot stored, for the month-by-month chart."""
+    rows = [
+        {
+            "as_of": pd.Timestamp(as_of),
+            "fy": data.get("financial_year"),
+            "forecast": data.get("forecast_total"),
+        }
+        for as_of, data in DashboardSnapshot.objects.filter(dashboard="budget").values_list(
+            "as_of", "data"
+        )
+        if isinstance(data, dict)
+    ]
+    return pd.DataFrame(rows, columns=["as_of", "fy", "forecast"])
+
+
+@dataclass
+class Frames:
+    """Every table a recompute reads, each read once."""
+
+    placements: pd.DataFrame
+    ehcps: pd.DataFrame
+    children: pd.DataFrame
+    providers: pd.DataFrame
+    panel_requests: pd.DataFrame
+    consultations: pd.DataFrame
+    budget_lines: pd.DataFrame
+    block_contracts: pd.DataFrame
+    uplifts: pd.DataFrame
+    budget_history: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def load_all() -> Frames:
+    return Frames(
+        placements=load_placements(),
+        ehcps=load_ehcps(),
+        children=load_children(),
+        providers=load_providers(),
+        panel_requests=load_panel_requests(),
+        consultations=load_consultations(),
+        budget_lines=load_budget_lines(),
+        block_contracts=load_block_contracts(),
+        uplifts=load_uplifts(),
+        budget_history=load_budget_history(),
+    )

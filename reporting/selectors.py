@@ -1,8 +1,44 @@
-"""Reads for reporting: dashboards read the latest stored snapshot and never compute on request."""
+"""Reads for reporting: dashboards read the latest stored snapshot and never compute on request.
+
+`dashboard_view` turns one stored snapshot into what a page (or a download) shows: the year the
+user chose, rows filtered by need, setting group and district, small numbers suppressed for
+people without casework, and labels for codes. Filtering and labelling stored rows is all it does.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from core import calendar, disclosure, money
+from core.models import Job
+from placements import rules
+
+from . import metrics
+from .dashboards import (
+    COUNT,
+    DATE,
+    DAYS,
+    GROUP,
+    MONEY,
+    NEED,
+    NUMBER,
+    PERCENT,
+    SHARE,
+    Dashboard,
+    Table,
+)
 from .models import DashboardSnapshot
+
+GROUP_LABELS = dict(rules.SETTING_GROUP_CHOICES) | {"all": "All settings"}
+NEED_LABELS = dict(rules.NEED_TYPES)
+NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER)
+DEFAULT_TOP = 10
 
 
 def snapshot_latest(dashboard: str) -> DashboardSnapshot | None:
@@ -11,3 +47,306 @@ def snapshot_latest(dashboard: str) -> DashboardSnapshot | None:
         .order_by("-as_of", "-computed_at")
         .first()
     )
+
+
+def recompute_job_latest() -> Job | None:
+    return Job.objects.filter(kind="recompute").order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class Filters:
+    fy: int | None = None
+    need: str = ""
+    group: str = ""
+    district: str = ""
+    top: int = DEFAULT_TOP
+    base: str = ""
+
+    def query(self, **changes: Any) -> str:
+        values = {
+            "fy": self.fy,
+            "need": self.need,
+            "group": self.group,
+            "district": self.district,
+            "top": self.top if self.top != DEFAULT_TOP else "",
+            "base": self.base,
+            **changes,
+        }
+        return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+
+def label(kind: str, key: str, value: Any) -> Any:
+    """Codes as people read them: setting groups, needs, NCY; other values unchanged."""
+    if value == disclosure.SUPPRESSED:
+        return value
+    if kind == GROUP:
+        return GROUP_LABELS.get(value, value or "Not recorded")
+    if kind == NEED:
+        return NEED_LABELS.get(value, value) if value else "Not recorded"
+    if key == "ncy" and value is not None:
+        return rules.ncy_label(int(value))
+    return value
+
+
+def display(kind: str, value: Any) -> str:
+    """A cell as the page shows it: money in pounds, shares and percents as %, `c` kept."""
+    if value is None or value == "":
+        return "–"
+    if value == disclosure.SUPPRESSED:
+        return disclosure.SUPPRESSED
+    if kind == MONEY:
+        amount = money.round_half_up(Decimal(str(value)))
+        return f"{'−' if amount < 0 else ''}£{abs(amount):,.0f}"
+    if kind == SHARE:
+        return f"{money.round_half_up(Decimal(str(value)) * 100, 1)}%"
+    if kind == PERCENT:
+        return f"{money.round_half_up(Decimal(str(value)), 1)}%"
+    if kind == DAYS:
+        return f"{money.round_half_up(Decimal(str(value)), 1):,}"
+    if kind == DATE:
+        return dt.date.fromisoformat(str(value)).strftime("%-d %b %Y")
+    if kind == COUNT and isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _year_section(data: dict[str, Any], fy: int) -> dict[str, Any]:
+    section: dict[str, Any] = data.get("by_year", {}).get(str(fy), {})
+    return section
+
+
+def chosen_year(data: dict[str, Any], requested: int | None) -> int | None:
+    years = [int(y) for y in data.get("years", [])]
+    if not years:
+        return None
+    if requested in years:
+        return requested
+    default = int(data.get("financial_year", years[-1]))
+    return default if default in years else years[-1]
+
+
+def table_rows(
+    dashboard: Dashboard,
+    table: Table,
+    data: dict[str, Any],
+    filters: Filters,
+    *,
+    suppress: bool,
+) -> list[dict[str, Any]]:
+    """The table's stored rows for the chosen year, filtered, rebased and suppressed."""
+    source = (
+        _year_section(data, filters.fy or 0).get("tables", {})
+        if table.per_year
+        else data.get("tables", {})
+    )
+    rows: list[dict[str, Any]] = list(source.get(table.id, []))
+    keys = {column.key for column in table.columns}
+    if table.by_district:
+        rows = [row for row in rows if row.get("district", "") == filters.district]
+    if filters.need and "need" in keys:
+        rows = [row for row in rows if row.get("need") == filters.need]
+    if filters.group and "setting_group" in keys:
+        rows = [row for row in rows if row.get("setting_group") == filters.group]
+    if table.id == "concentration":
+        rows = rows[: filters.top]
+    if table.id == "growth" and rows:
+        rows = metrics.rebase(rows, filters.base or rows[0]["date"])
+    if suppress:
+        rows = disclosure.suppress_rows(
+            rows, count_fields=table.count_keys, figure_fields=table.figure_keys
+        )
+    return rows
+
+
+def _chart(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Chart.js data from the rows shown (suppressed cells left out, so a chart never shows
+    what the table hides); rows sharing a label are added together."""
+    spec = table.chart
+    if spec is None or not rows:
+        return None
+    kinds = {column.key: column.kind for column in table.columns}
+    labels: list[str] = []
+    values: dict[str, dict[str, float | None]] = {key: {} for key, _ in spec.series}
+    for row in rows:
+        kind = kinds.get(spec.label_key, "")
+        raw = row.get(spec.label_key)
+        if kind == NEED:  # the code: a chart axis has no room for the whole name
+            text = str(raw or "Not recorded")
+        elif kind == DATE:
+            text = display(DATE, raw)
+        else:
+            text = str(label(kind, spec.label_key, raw))
+        if text not in labels:
+            labels.append(text)
+        for key, _ in spec.series:
+            value = row.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                number = float(value) * (100 if kinds.get(key) == SHARE else 1)
+                values[key][text] = (values[key].get(text) or 0.0) + number
+            else:
+                values[key].setdefault(text, None)
+    return {
+        "type": spec.type,
+        "labels": labels,
+        "datasets": [
+            {"label": name, "data": [values[key].get(text) for text in labels]}
+            for key, name in spec.series
+        ],
+        "money": spec.money,
+        "stacked": spec.stacked,
+        "indexAxis": spec.index_axis,
+    }
+
+
+def register_url(group: str, active_on: str) -> str:
+    """The placements register filtered to a setting group's placements active on a date."""
+    params = {"active_on": active_on, "group": group}
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{reverse('placements:placement_list')}?{query}"
+
+
+def active_date(data: dict[str, Any], filters: Filters) -> str:
+    """The date the page's "active" figures are on: the as-of date, or a past year's last day."""
+    as_of = str(data.get("as_of", ""))
+    if filters.fy is None:
+        return as_of
+    fy_end = calendar.financial_year_bounds(filters.fy)[1].isoformat()
+    return min(as_of, fy_end) if as_of else fy_end
+
+
+def table_view(
+    dashboard: Dashboard,
+    table: Table,
+    data: dict[str, Any],
+    filters: Filters,
+    *,
+    suppress: bool,
+    casework: bool = False,
+) -> dict[str, Any]:
+    """The table as the page shows it. For casework roles a setting group cell of a table of
+    active placements links to the placements behind it in the register."""
+    rows = table_rows(dashboard, table, data, filters, suppress=suppress)
+    links = casework and "placements" in table.count_keys
+    on = active_date(data, filters)
+    cells = [
+        [
+            {
+                "text": display(column.kind, label(column.kind, column.key, row.get(column.key))),
+                "sort": row.get(column.key) if column.kind in NUMERIC_KINDS else None,
+                "numeric": column.kind in NUMERIC_KINDS,
+                "href": register_url(row[column.key], on)
+                if links and column.kind == GROUP and row.get(column.key) in rules.SETTING_GROUPS
+                else None,
+            }
+            for column in table.columns
+        ]
+        for row in rows
+    ]
+    query = filters.query()
+    downloads = {
+        fmt: reverse("reporting:download", args=[dashboard.slug, table.id, fmt])
+        + (f"?{query}" if query else "")
+        for fmt in ("csv", "xlsx")
+    }
+    return {
+        "id": table.id,
+        "title": table.title,
+        "description": table.description,
+        "columns": [
+            {"label": column.label, "numeric": column.kind in NUMERIC_KINDS}
+            for column in table.columns
+        ],
+        "rows": cells,
+        "chart": _chart(table, rows),
+        "downloads": downloads,
+    }
+
+
+def download_rows(
+    dashboard: Dashboard, table: Table, data: dict[str, Any], filters: Filters, *, suppress: bool
+) -> tuple[list[str], list[list[Any]], list[int]]:
+    """Header, rows (numbers as numbers, `c` where suppressed, codes as labels) and the money
+    columns, for core.downloads."""
+    rows = table_rows(dashboard, table, data, filters, suppress=suppress)
+    header = [column.label for column in table.columns]
+    body = [
+        [label(column.kind, column.key, row.get(column.key)) for column in table.columns]
+        for row in rows
+    ]
+    money_at = [i for i, column in enumerate(table.columns) if column.kind == MONEY]
+    return header, body, money_at
+
+
+def figures_view(
+    dashboard: Dashboard,
+    data: dict[str, Any],
+    filters: Filters,
+    *,
+    suppress: bool,
+    casework: bool,
+) -> list[dict[str, Any]]:
+    """The headline row: each figure with its drill-down (the table behind it; for casework
+    roles, the placements register filtered to the placements behind it)."""
+    year_figures = _year_section(data, filters.fy or 0).get("figures", {})
+    active_on = active_date(data, filters)
+    result = []
+    for figure in dashboard.figures:
+        source = year_figures if figure.per_year else data.get("figures", {})
+        value = source.get(figure.key)
+        if suppress:
+            small = disclosure.is_small_number
+            if (figure.kind == COUNT and small(value)) or (
+                figure.count and small(source.get(figure.count))
+            ):
+                value = disclosure.SUPPRESSED
+        link = f"#table-{figure.table}"
+        if casework and figure.register_group is not None:
+            link = register_url(figure.register_group, active_on)
+        result.append(
+            {
+                "label": figure.label,
+                "text": display(figure.kind, value),
+                "link": link,
+                "to_register": casework and figure.register_group is not None,
+            }
+        )
+    return result
+
+
+def dashboard_page(
+    dashboard: Dashboard,
+    snapshot: DashboardSnapshot,
+    filters: Filters,
+    *,
+    suppress: bool,
+    casework: bool,
+) -> dict[str, Any]:
+    data = snapshot.data
+    return {
+        "figures": figures_view(dashboard, data, filters, suppress=suppress, casework=casework),
+        "tables": [
+            table_view(dashboard, table, data, filters, suppress=suppress, casework=casework)
+            for table in dashboard.tables
+        ],
+    }
+
+
+def filter_choices(dashboard: Dashboard, data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """The values each filter offers, from the snapshot."""
+    choices: dict[str, list[tuple[str, str]]] = {}
+    if "fy" in dashboard.filters:
+        choices["fy"] = [
+            (str(y), calendar.financial_year_label(int(y))) for y in reversed(data.get("years", []))
+        ]
+    if "need" in dashboard.filters:
+        choices["need"] = [("", "Every need"), *rules.NEED_TYPES]
+    if "group" in dashboard.filters:
+        choices["group"] = [("", "Every setting group"), *rules.SETTING_GROUP_CHOICES]
+    if "district" in dashboard.filters:
+        choices["district"] = [("", "Every district")] + [(d, d) for d in data.get("districts", [])]
+    if "base" in dashboard.filters:
+        choices["base"] = [
+            (row["date"], dt.date.fromisoformat(row["date"]).strftime("%-d %B %Y"))
+            for row in data.get("tables", {}).get("growth", [])
+        ]
+    return choices

@@ -1,33 +1,51 @@
-"""Writes for reporting: dashboard snapshots, each written whole in one transaction."""
+"""Writes for reporting: dashboard snapshots, each recompute written whole in one transaction,
+and the jobs that run recomputes (on request, and shortly after data changes, debounced)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from . import loader, metrics
-from .models import BudgetLine, DashboardSnapshot
+from core.models import Job
+from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+
+from . import builders, loader, metrics
+from .loader import Frames
+from .models import DashboardSnapshot
+
+logger = logging.getLogger(__name__)
+
+RECOMPUTE_JOB = "recompute"
+DEBOUNCE_SECONDS = 60
 
 
-def _headline(as_of: dt.date) -> dict[str, Any]:
-    data = metrics.headline(loader.load_placements(), loader.load_ehcps(), as_of)
+def _headline(frames: Frames, as_of: dt.date) -> dict[str, Any]:
+    data = metrics.headline(frames.placements, frames.ehcps, as_of)
     # The INMSS budget is every budget line of the year whose name mentions INMSS.
-    budget = sum(
-        line.amount
-        for line in BudgetLine.objects.filter(
-            financial_year=data["financial_year"], line__icontains="inmss"
-        )
-    )
-    data["budget_fy"] = float(budget) if budget else None
+    lines = frames.budget_lines
+    if not lines.empty:
+        mine = lines[
+            (lines["fy"] == data["financial_year"])
+            & lines["line"].str.contains("inmss", case=False)
+        ]
+        budget = float(mine["budget"].sum())
+    else:
+        budget = 0.0
+    data["budget_fy"] = round(budget, 2) if budget else None
     return data
 
 
-DASHBOARDS: dict[str, Callable[[dt.date], dict[str, Any]]] = {"headline": _headline}
+DASHBOARDS: dict[str, Callable[[Frames, dt.date], dict[str, Any]]] = {
+    "headline": _headline,
+    **builders.builders(settings.COUNCIL_LA_NAME),
+}
 
 
 def snapshots_recompute(
@@ -36,17 +54,21 @@ def snapshots_recompute(
     progress: Callable[[int, int, str], None] | None = None,
     user: User | None = None,
 ) -> list[DashboardSnapshot]:
-    """Compute every dashboard for `as_of` and store them together; a failure keeps the old ones.
+    """Compute every dashboard for `as_of` from one read of each table, and store them together
+    in one transaction; a failure part-way keeps every previous snapshot.
 
-    `user` is who asked for it: None for the nightly schedule, an import's follow-up and the
-    command line. Snapshots keep no history, so nothing records it yet.
+    `user` is who asked for it: None for the nightly schedule, a data change and the command line.
     """
     as_of = as_of or timezone.localdate()
+    steps = len(DASHBOARDS) + 1
+    if progress:
+        progress(0, steps, "Reading the data")
+    frames = loader.load_all()
     results: dict[str, dict[str, Any]] = {}
-    for done, (name, compute) in enumerate(DASHBOARDS.items()):
+    for done, (name, compute) in enumerate(DASHBOARDS.items(), start=1):
         if progress:
-            progress(done, len(DASHBOARDS), name)
-        results[name] = compute(as_of)
+            progress(done, steps, f"Computing {name}")
+        results[name] = compute(frames, as_of)
     computed_at = timezone.now()
     with transaction.atomic():
         snapshots = [
@@ -58,5 +80,85 @@ def snapshots_recompute(
             for name, data in results.items()
         ]
     if progress:
-        progress(len(DASHBOARDS), len(DASHBOARDS), "done")
+        progress(steps, steps, "Done")
     return snapshots
+
+
+# --- Recompute jobs --------------------------------------------------------------------------
+
+
+def _queued_job() -> Job | None:
+    return Job.objects.filter(kind=RECOMPUTE_JOB, status=Job.Status.QUEUED).order_by("pk").first()
+
+
+@transaction.atomic
+def recompute_request(*, user: User | None) -> Job:
+    """A manager's "recompute now": the recompute already waiting (which then runs at once),
+    else a new one. Either way, the job whose progress the page shows."""
+    job = _queued_job()
+    if job is None:
+        job = job_create(
+            kind=RECOMPUTE_JOB,
+            user=user,
+            result={"requested_by": user.get_username() if user else None},
+        )
+    from .tasks import run_recompute_job
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_recompute_job.delay(job_id))
+    return job
+
+
+@transaction.atomic
+def recompute_schedule(*, reason: str) -> Job | None:
+    """The data changed: recompute within a minute. Debounced: while a recompute is waiting,
+    further changes join it (it reads the data when it runs); None when one was waiting."""
+    if _queued_job() is not None:
+        return None
+    job = job_create(kind=RECOMPUTE_JOB, user=None, result={"reason": reason[:200]})
+    from .tasks import run_recompute_job
+
+    job_id = job.pk
+    transaction.on_commit(
+        lambda: run_recompute_job.apply_async(args=[job_id], countdown=DEBOUNCE_SECONDS)
+    )
+    return job
+
+
+def recompute_job_run(*, job_id: int) -> bool:
+    """Run a recompute job, one at a time: while another recompute runs, this one is put back
+    to wait a minute. False when it did not run (already done, or put back). A failure marks
+    the job failed with its error, and keeps the previous snapshots."""
+    alive = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    running = Job.objects.filter(
+        kind=RECOMPUTE_JOB, status=Job.Status.RUNNING, started_at__gte=alive
+    ).exclude(pk=job_id)
+    if running.exists() and not settings.CELERY_TASK_ALWAYS_EAGER:
+        from .tasks import run_recompute_job
+
+        run_recompute_job.apply_async(args=[job_id], countdown=DEBOUNCE_SECONDS)
+        return False
+    job = job_claim(job_id=job_id)
+    if job is None:
+        return False
+    progress = JobProgress(job)
+    try:
+        snapshots = snapshots_recompute(progress=progress, user=job.created_by)
+    except Exception as error:
+        logger.exception("Recompute job %s failed", job_id)
+        job_fail(
+            job=job, error=error, message="The recompute failed: the previous figures are kept"
+        )
+        return False
+    finally:
+        progress.close()
+    job_succeed(
+        job=job,
+        result={
+            **job.result,
+            "as_of": snapshots[0].as_of.isoformat(),
+            "dashboards": len(snapshots),
+        },
+        message=f"Recomputed {len(snapshots)} dashboards",
+    )
+    return True

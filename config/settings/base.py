@@ -143,6 +143,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Recompute the dashboards a minute after a placement, decision, fee or budget changes (debounced).
+# Needs a real worker (REDIS_URL): in eager mode it would run inside every save.
+REPORTING_RECOMPUTE_ON_CHANGE = env.bool("REPORTING_RECOMPUTE_ON_CHANGE", default=bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
     "recompute-dashboards-nightly": {
         "task": "reporting.tasks.recompute_dashboards",
@@ -159,6 +162,9 @@ UPLIFT_BREAKDOWN_THRESHOLD_PERCENT = env.float("UPLIFT_BREAKDOWN_THRESHOLD_PERCE
 # SEN2 return (docs/sen2.md): the council's 3-digit DfE LA number (LEA in the header), and the
 # LA-level items: the Designated Medical, Clinical and Social Care Officers (blank: not sent).
 COUNCIL_LA_CODE = env("COUNCIL_LA_CODE", default="886")
+# The council's own local authority as GIAS names it: a provider there is "in area" on the
+# New placements dashboard and report.
+COUNCIL_LA_NAME = env("COUNCIL_LA_NAME", default="Wealdshire")
 SEN2_DMO = env("SEN2_DMO", default="")
 SEN2_DCO = env("SEN2_DCO", default="")
 SEN2_DSCO = env("SEN2_DSCO", default="")

@@ -41,7 +41,7 @@ def test_each_roles_nav_links_open(role, role_groups):
 @pytest.mark.django_db
 def test_nav_is_filtered_by_permission(manager, commissioner):
     manager_labels = {item["label"] for item in nav_for(manager, None)}
-    assert manager_labels == {"Home", "Providers", "Panel summary"}
+    assert manager_labels == {"Home", "Providers", "Panel summary", "Dashboards"}
     commissioner_labels = {item["label"] for item in nav_for(commissioner, None)}
     assert {"Children", "Placements", "Panels", "Imports"} <= commissioner_labels
 

@@ -107,7 +107,7 @@ def test_a_failed_recompute_keeps_the_previous_snapshot(county, monkeypatch):
     services.snapshots_recompute()
     before = DashboardSnapshot.objects.get(dashboard="headline")
 
-    def broken(as_of):
+    def broken(frames, as_of):
         raise RuntimeError("the metric failed half-way")
 
     monkeypatch.setitem(services.DASHBOARDS, "headline", broken)

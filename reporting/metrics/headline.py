@@ -1,4 +1,4 @@
-"""Metric functions: frames in, frames (or plain dicts) out. Unit-tested without a database."""
+"""The home page's headline figures."""
 
 from __future__ import annotations
 
@@ -8,16 +8,6 @@ import pandas as pd
 
 from core import calendar
 from placements import rules
-
-
-def child_primary_need(ehcps: pd.DataFrame) -> pd.DataFrame:
-    """Each child's primary need, from their latest EHCP (by request date, then issue date)."""
-    if ehcps.empty:
-        return pd.DataFrame(columns=["child_id", "need"])
-    ordered = ehcps.assign(
-        _key=ehcps["request_date"].fillna(ehcps["issue_date"]).fillna(pd.Timestamp.min)
-    ).sort_values(["child_id", "_key"])
-    return ordered.groupby("child_id", as_index=False).last()[["child_id", "need"]]
 
 
 def headline(placements: pd.DataFrame, ehcps: pd.DataFrame, as_of: dt.date) -> dict:

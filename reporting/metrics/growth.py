@@ -1,0 +1,96 @@
+"""INMSS share of EHCPs over time, growth against special schools, EHCP 20-week timeliness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from placements import rules
+
+from .common import active, share
+
+TWENTY_WEEKS_DAYS = 140
+
+
+def inmss_share(placements: pd.DataFrame, ehcps: pd.DataFrame, as_of: dt.date) -> dict:
+    """Active INMSS placements ÷ active EHCPs (issue date to ceased date) on `as_of`, 4 dp."""
+    inmss = placements[placements["group"] == rules.INMSS]
+    count = int(active(inmss, as_of).sum())
+    plans = (
+        int(rules.active_mask(ehcps, as_of, start="issue_date", end="ceased_date").sum())
+        if not ehcps.empty
+        else 0
+    )
+    return {"inmss_placements": count, "ehcps": plans, "share": share(count, plans)}
+
+
+def inmss_share_over_time(
+    placements: pd.DataFrame, ehcps: pd.DataFrame, dates: list[dt.date]
+) -> list[dict]:
+    return [{"date": day.isoformat(), **inmss_share(placements, ehcps, day)} for day in dates]
+
+
+def growth_since(placements: pd.DataFrame, dates: list[dt.date]) -> list[dict]:
+    """Active INMSS and maintained special placements (the special school places the council
+    uses) on each date; `rebase` turns them into indices against a chosen base date."""
+    inmss = placements[placements["group"] == rules.INMSS]
+    special = placements[placements["group"] == rules.SPECIAL]
+    return [
+        {
+            "date": day.isoformat(),
+            "inmss_placements": int(active(inmss, day).sum()),
+            "special_placements": int(active(special, day).sum()),
+        }
+        for day in dates
+    ]
+
+
+def rebase(rows: list[dict], base_date: str) -> list[dict]:
+    """Growth as an index (base date = 100) for each series; None where the base is 0."""
+    base = next((row for row in rows if row["date"] == base_date), None)
+    result = []
+    for row in rows:
+        out = dict(row)
+        for key in ("inmss", "special"):
+            start = base[f"{key}_placements"] if base else 0
+            out[f"{key}_index"] = (
+                round(100 * row[f"{key}_placements"] / start, 1)
+                if start and row["date"] >= base_date
+                else None
+            )
+        result.append(out)
+    return result
+
+
+def ehcp_timeliness(ehcps: pd.DataFrame) -> list[dict]:
+    """Per calendar year of issue: new plans issued (with a request date), those under the
+    exception, and the percent issued within 20 weeks of the request, exceptions excluded."""
+    if ehcps.empty:
+        return []
+    issued = ehcps.dropna(subset=["issue_date", "request_date"])
+    if issued.empty:
+        return []
+    frame = pd.DataFrame(
+        {
+            "year": issued["issue_date"].dt.year,
+            "exception": issued["week20_exception"].astype(bool),
+            "within": (issued["issue_date"] - issued["request_date"]).dt.days <= TWENTY_WEEKS_DAYS,
+        }
+    )
+    rows = []
+    for year, group in frame.groupby("year"):
+        counted = group[~group["exception"]]
+        within = int(counted["within"].sum())
+        rows.append(
+            {
+                "year": int(year),
+                "issued": len(group),
+                "exceptions": int(group["exception"].sum()),
+                "within_20_weeks": within,
+                "percent_within_20_weeks": round(100 * within / len(counted), 1)
+                if len(counted)
+                else None,
+            }
+        )
+    return rows
