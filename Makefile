@@ -63,8 +63,8 @@ format: $(VENV)/.installed ## Fix what ruff can and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker -l info
+worker: $(VENV)/.installed ## A Celery worker for both queues, celery and imports (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -l info -Q celery,imports
 
 beat: $(VENV)/.installed ## Celery beat, the scheduler (needs REDIS_URL)
 	$(VENV)/bin/celery -A config beat -l info
