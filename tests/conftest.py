@@ -243,7 +243,9 @@ def _celery_worker(request, *, node: str, pool: str = "solo", env: dict | None =
     test_db_name = settings.DATABASES["default"]["NAME"]
 
     # Messages left in the queue by an earlier run would run first, against a dropped database.
-    celery_app.control.purge()
+    with celery_app.connection_for_write() as broker:
+        for queue in ("celery", "imports"):
+            broker.default_channel.queue_purge(queue)
 
     worker_env = {
         **os.environ,
