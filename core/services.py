@@ -84,12 +84,6 @@ def job_claim(*, job_id: int) -> Job | None:
     return None
 
 
-def job_heartbeat(*, job: Job) -> None:
-    """This job's worker is alive (written through a second connection inside a transaction on
-    PostgreSQL, by `JobProgress`)."""
-    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
-
-
 def jobs_reap() -> int:
     """Mark every RUNNING job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT as failed,
     saying the worker stopped. Returns how many."""
