@@ -67,8 +67,8 @@ BENCH_SIZE ?= national
 bench: $(VENV)/.installed ## Benchmark against the targets (PostgreSQL and Redis; BENCH_SIZE=kent for a quick run)
 	$(PY) bench/run.py --size $(BENCH_SIZE)
 
-worker: $(VENV)/.installed ## A Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker -l info
+worker: $(VENV)/.installed ## A Celery worker for both queues, celery and imports (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -l info -Q celery,imports
 
 beat: $(VENV)/.installed ## Celery beat, the scheduler (needs REDIS_URL)
 	$(VENV)/bin/celery -A config beat -l info

@@ -3,11 +3,13 @@ into a fragment."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 
 from .htmx import wants_partial
 
@@ -31,3 +33,24 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
             response["HX-Reswap"] = "none"
             return response
         return super().handle_no_permission(request, view_func)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class RejectControlCharactersMiddleware:
+    """A NUL or another control character in the path or the query string is a bad request
+    (400), whatever the view: no page takes one, and a NUL reaching PostgreSQL is a 500.
+    Listed first, so nothing else reads such a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
+        if _CONTROL.search(request.path) or _CONTROL.search(query):
+            return HttpResponseBadRequest(
+                "Bad request: the address holds a character no page accepts.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

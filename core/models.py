@@ -28,6 +28,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Written every few seconds while the job runs; a silent job has lost its worker",
+    )
 
     class Meta:
         db_table = "placements_job"  # created by the placements app before core existed

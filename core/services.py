@@ -1,15 +1,50 @@
-"""Writes every app shares: jobs a user starts and the progress the page shows for them."""
+"""Writes every app shares: jobs a user starts and the progress the page shows for them.
+
+Dead workers: a running job writes `heartbeat_at` every JOB_HEARTBEAT_SECONDS (`JobProgress`).
+A worker that is killed, runs out of memory or hits its time limit stops writing it;
+`jobs_reap` (a beat task every minute) marks a RUNNING job silent for JOB_HEARTBEAT_TIMEOUT
+seconds as failed, and `job_claim` lets a redelivered task of such a job run it again. Imports
+write in one transaction, so a dead worker has written nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Job
+from .signals import jobs_reaped
+
+WORKER_DIED = (
+    "The worker stopped while running this job (it was stopped, ran out of memory or ran "
+    "out of time); nothing was written. Start it again."
+)
+
+
+class JobBusy(Exception):
+    """The job is running with a live heartbeat: a second delivery of its task should wait and
+    try again (the first worker may have just died; its heartbeat goes stale in
+    JOB_HEARTBEAT_TIMEOUT seconds)."""
+
+
+def _stale_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
+
+
+def _stale_running() -> Q:
+    """RUNNING, and silent for JOB_HEARTBEAT_TIMEOUT (or never beat since it started then)."""
+    before = _stale_before()
+    return Q(status=Job.Status.RUNNING) & (
+        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before)
+    )
 
 
 def job_create(*, kind: str, user: User | None, result: dict[str, Any]) -> Job:
@@ -23,12 +58,53 @@ def job_create(*, kind: str, user: User | None, result: dict[str, Any]) -> Job:
 
 
 def job_claim(*, job_id: int) -> Job | None:
-    """Mark a queued job running; None when it has already run or is running (so a task that is
-    delivered twice does the work once)."""
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
+    """Mark a job running and return it; None when it has finished; JobBusy when it is running
+    with a live heartbeat (so a task delivered twice does the work once). A job whose worker died (RUNNING
+    with a stale heartbeat, or FAILED by the reaper) is claimed again, so the redelivered task
+    runs it. One atomic UPDATE … WHERE: two deliveries at once cannot both claim it."""
+    now = timezone.now()
+    claimable = (
+        Q(status=Job.Status.QUEUED)
+        | _stale_running()
+        | Q(status=Job.Status.FAILED, error=WORKER_DIED)
     )
-    return Job.objects.get(pk=job_id) if claimed else None
+    claimed = Job.objects.filter(claimable, pk=job_id).update(
+        status=Job.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        error="",
+        progress_done=0,
+        message="Starting",
+    )
+    if claimed:
+        return Job.objects.get(pk=job_id)
+    if Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        raise JobBusy(f"Job {job_id} is running")
+    return None
+
+
+def jobs_reap() -> int:
+    """Mark every RUNNING job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT as failed,
+    saying the worker stopped. Returns how many."""
+    reaped = list(Job.objects.filter(_stale_running()).values_list("pk", flat=True))
+    if not reaped:
+        return 0
+    Job.objects.filter(_stale_running(), pk__in=reaped).update(
+        status=Job.Status.FAILED,
+        error=WORKER_DIED,
+        message="The worker stopped",
+        finished_at=timezone.now(),
+    )
+    jobs_reaped.send(sender=Job, job_ids=reaped)
+    return len(reaped)
+
+
+def job_supersede(*, job: Job, by: Job) -> None:
+    """A failed job that was started again as `by`: a late redelivery of its task does nothing."""
+    Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+        error=f"{job.error} Started again as job {by.pk}."[:2000]
+    )
 
 
 def job_succeed(*, job: Job, result: dict[str, Any], message: str = "Finished") -> None:
@@ -59,12 +135,16 @@ class JobProgress:
         self.job = job
         self.other: BaseDatabaseWrapper | None = None
         self.last = -1
+        self.last_beat = time.monotonic()
 
     def __call__(self, done: int, total: int, message: str) -> None:
         percent = round(100 * done / total) if total else 0
-        if percent == self.last and done not in (0, total):
+        beat_due = time.monotonic() - self.last_beat >= settings.JOB_HEARTBEAT_SECONDS
+        if percent == self.last and done not in (0, total) and not beat_due:
             return
         self.last = percent
+        self.last_beat = time.monotonic()
+        now = timezone.now()
         connection = connections["default"]
         if connection.in_atomic_block and connection.vendor == "postgresql":
             if self.other is None:
@@ -72,14 +152,17 @@ class JobProgress:
             with self.other.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {Job._meta.db_table} "  # noqa: S608 - a constant table name
-                    "SET progress_done=%s, progress_total=%s, message=%s WHERE id=%s",
-                    [done, total, message[:300], self.job.pk],
+                    "SET progress_done=%s, progress_total=%s, message=%s, heartbeat_at=%s "
+                    "WHERE id=%s",
+                    [done, total, message[:300], now, self.job.pk],
                 )
             return
         if connection.in_atomic_block:
+            # SQLite: one writer at a time, and the import holds the write lock. The job's
+            # heartbeat timeout must cover a write pass there (local use only).
             return
         Job.objects.filter(pk=self.job.pk).update(
-            progress_done=done, progress_total=total, message=message[:300]
+            progress_done=done, progress_total=total, message=message[:300], heartbeat_at=now
         )
 
     def close(self) -> None:

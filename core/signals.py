@@ -2,7 +2,8 @@
 
 `figures_changed` says data behind the figures changed (a placement, a panel decision, a fee, a
 budget): reporting recomputes its dashboards shortly after. Send it with `figures_changed_on_commit`
-from inside the service's transaction, so nothing reacts to a write that is rolled back."""
+from inside the service's transaction, so nothing reacts to a write that is rolled back.
+`jobs_reaped` says the reaper marked running jobs failed because their worker died."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from django.db import transaction
 
 figures_changed = django.dispatch.Signal()
 """Sent with `what`: a short description, e.g. "placement 12 updated"."""
+
+jobs_reaped = django.dispatch.Signal()
+"""Sent with `job_ids` after the reaper marked those running jobs failed (their worker died)."""
 
 
 def figures_changed_on_commit(sender: type, what: str) -> None:

@@ -5,3 +5,13 @@ from django.apps import AppConfig
 
 class ImportsConfig(AppConfig):
     name = "imports"
+
+    def ready(self) -> None:
+        from core.signals import jobs_reaped
+
+        from .services import imports_fail_reaped
+
+        def on_jobs_reaped(sender: object, job_ids: list[int], **kwargs: object) -> None:
+            imports_fail_reaped(job_ids=job_ids)
+
+        jobs_reaped.connect(on_jobs_reaped, dispatch_uid="imports-fail-reaped", weak=False)

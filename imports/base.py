@@ -8,6 +8,13 @@ transaction, with bulk queries (a handful of queries per chunk of rows, none per
 The conventions of docs/definitions.md are applied here, once: a column missing from the file leaves
 the field unchanged, a blank cell in a present column clears it (an error where the field is
 required), a key repeated in one file is an error naming both rows.
+
+Hostile files cost little (docs/security.md): the reader refuses oversized files, zip bombs and
+repeated headers, and flags over-long cells and control characters as row errors; a file with
+more than IMPORT_MAX_ROWS rows is refused before it is checked; parsed values are held to the
+bounds of the model fields they go to (`imports.bounds`); and only the first IMPORT_MAX_ERRORS
+errors are kept (`ErrorList`), each value shortened to IMPORT_ERROR_VALUE_CHARS, with the total
+counted, so memory stays flat whatever the file holds.
 """
 
 from __future__ import annotations
@@ -17,13 +24,20 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import reset_queries, transaction
 
-from . import parsing
+from . import bounds, parsing
 from .readers import Row, TableReader, is_blank, normalise_header
 
 Progress = Callable[[int, int, str], None]
 ERRORS_SHOWN = 1000
+"""The default of IMPORT_MAX_ERRORS: errors kept, shown and written to the errors file."""
+
+
+def shorten(value: str) -> str:
+    limit = settings.IMPORT_ERROR_VALUE_CHARS
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @cache
@@ -54,6 +68,47 @@ class RowError:
         return f"row {self.row}, column {self.column}, value '{self.value}': {self.reason}"
 
 
+class ErrorList:
+    """The first IMPORT_MAX_ERRORS errors in (row, column) order, and how many there were.
+
+    Holds at most twice the cap at any moment, whatever the file holds."""
+
+    def __init__(self, cap: int | None = None):
+        self.cap = settings.IMPORT_MAX_ERRORS if cap is None else cap
+        self.count = 0
+        self._kept: list[RowError] = []
+        self._sorted = True
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if len(error.value) > settings.IMPORT_ERROR_VALUE_CHARS:
+            error = RowError(error.row, error.column, shorten(error.value), error.reason)
+        self._kept.append(error)
+        self._sorted = False
+        if len(self._kept) >= 2 * self.cap:
+            self._trim()
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.add(error)
+
+    def _trim(self) -> None:
+        self._kept.sort(key=lambda e: (e.row, e.column))
+        del self._kept[self.cap :]
+        self._sorted = True
+
+    def first(self) -> list[RowError]:
+        if not self._sorted or len(self._kept) > self.cap:
+            self._trim()
+        return list(self._kept)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass
 class ImportResult:
     kind: str
@@ -63,13 +118,20 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    """The first IMPORT_MAX_ERRORS errors, by row."""
     unknown_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     record_id: int | None = None
+    errors_total: int | None = None
+    """How many errors the file has (None: as many as `errors` holds)."""
+
+    @property
+    def errors_count(self) -> int:
+        return len(self.errors) if self.errors_total is None else self.errors_total
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors_count
 
     def summary(self) -> dict:
         return {
@@ -80,8 +142,8 @@ class ImportResult:
             "rows_read": self.rows_read,
             "created": self.created,
             "updated": self.updated,
-            "errors_count": len(self.errors),
-            "errors": [e.as_dict() for e in self.errors[:ERRORS_SHOWN]],
+            "errors_count": self.errors_count,
+            "errors": [e.as_dict() for e in self.errors[: settings.IMPORT_MAX_ERRORS]],
             "unknown_columns": self.unknown_columns,
             "warnings": self.warnings,
             "record_id": self.record_id,
@@ -98,6 +160,8 @@ class ImportContext:
     phase: str = "validate"
     state: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    checks: dict = field(default_factory=dict)
+    """Bounds of the model fields by name (`imports.bounds`), applied to every parsed value."""
 
     def has(self, column: str) -> bool:
         return header_key(column) in self.present
@@ -124,7 +188,7 @@ class RowParser:
         return self.row.values.get(header_key(column), "")
 
     def error(self, column: str, reason: str, value: object | None = None) -> None:
-        shown = parsing.text(self.raw(column) if value is None else value)
+        shown = shorten(parsing.text(self.raw(column) if value is None else value))
         self.errors.append(RowError(self.row.number, column, shown, reason))
 
     def field(
@@ -143,6 +207,7 @@ class RowParser:
             return None
         try:
             value = parser(raw)
+            bounds.check_value(self.context.checks, target, value)
         except ValueError as error:
             self.error(column, str(error))
             return None
@@ -176,6 +241,13 @@ class ImportKind:
     description: str = ""
     columns: tuple[Column, ...] = ()
     key_columns: tuple[str, ...] = ()
+    models: tuple = ()
+    """The models whose fields bound the parsed values; empty: every model of the kind's app."""
+
+    def field_checks(self) -> dict:
+        if self.models:
+            return bounds.field_checks(self.models)
+        return bounds.checks_for_module(type(self).__module__)
 
     @property
     def column_names(self) -> list[str]:
@@ -217,6 +289,19 @@ def _unknown_columns(reader: TableReader, kind: ImportKind) -> list[str]:
     ]
 
 
+def _with_cell_problems(rows: list[Row], kind_errors: list[RowError]) -> Iterable[RowError]:
+    """The reader's errors (cells too long, control characters) and the kind's, less the
+    kind's errors on those same cells (the reader read them as blank)."""
+    flagged: set[tuple[int, str]] = set()
+    for row in rows:
+        for column, value, reason in row.problems:
+            flagged.add((row.number, header_key(column)))
+            yield RowError(row.number, column, shorten(value), reason)
+    for error in kind_errors:
+        if (error.row, header_key(error.column)) not in flagged:
+            yield error
+
+
 def run(
     *,
     kind: ImportKind,
@@ -229,7 +314,8 @@ def run(
 ) -> ImportResult:
     """Validate the whole file; then, if it is clean and this is not a dry run, write it."""
     result = ImportResult(kind=kind.name, filename=filename, dry_run=dry_run)
-    reader = TableReader(path, **({"chunk_size": chunk_size} if chunk_size else {}))
+    known = frozenset(header_key(name) for name in kind.column_names)
+    reader = TableReader(path, columns=known, **({"chunk_size": chunk_size} if chunk_size else {}))
     result.unknown_columns = _unknown_columns(reader, kind)
     present = frozenset(h for h in reader.headers if h)
     missing = [c.name for c in kind.columns if c.required and header_key(c.name) not in present]
@@ -241,26 +327,45 @@ def run(
         return result
 
     report = progress or (lambda done, total, message: None)
-    total_rows = reader.count_rows()
+    max_rows = settings.IMPORT_MAX_ROWS
+    total_rows = reader.count_rows(limit=max_rows)
+    if total_rows > max_rows:
+        result.errors = [
+            RowError(
+                1,
+                "",
+                "",
+                f"The file has more than {max_rows:,} rows, the most one import takes: "
+                "split it into smaller files",
+            )
+        ]
+        return result
     total = total_rows * (1 if dry_run else 2)
     context = ImportContext(
-        kind=kind.name, filename=filename, user=user, dry_run=dry_run, present=present
+        kind=kind.name,
+        filename=filename,
+        user=user,
+        dry_run=dry_run,
+        present=present,
+        checks=kind.field_checks(),
     )
 
-    # Pass 1: validate everything, collecting every error.
-    errors: list[RowError] = []
+    # Pass 1: validate everything, counting every error and keeping the first ones.
+    errors = ErrorList()
     seen: dict[tuple, int] = {}
     done = 0
     report(0, total, "Checking the file")
     for chunk in reader.chunks():
         clean_rows, chunk_errors = kind.validate_chunk(chunk, context)
-        errors.extend(chunk_errors)
+        errors.extend(_with_cell_problems(chunk, chunk_errors))
+        rejected = {row.number for row in chunk if row.problems}
+        clean_rows = [clean for clean in clean_rows if clean["_row"] not in rejected]
         accepted = []
         for clean in clean_rows:
             key = clean["_key"]
             first = seen.get(key)
             if first is not None:
-                errors.append(
+                errors.add(
                     RowError(
                         clean["_row"],
                         " + ".join(kind.key_columns),
@@ -284,7 +389,8 @@ def run(
     errors.extend(kind.finish_validation(context))
     result.warnings = list(context.warnings)
     if errors:
-        result.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        result.errors = errors.first()
+        result.errors_total = errors.count
         result.created = result.updated = 0
         return result
     if dry_run:

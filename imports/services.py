@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -18,11 +19,19 @@ from django.utils.text import get_valid_filename
 from core import downloads
 from core.errors import DomainError
 from core.models import Job
-from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+from core.services import (
+    WORKER_DIED,
+    JobProgress,
+    job_claim,
+    job_create,
+    job_fail,
+    job_succeed,
+    job_supersede,
+)
 
 from . import base
 from .models import ImportRecord
-from .readers import FileFormatError
+from .readers import FileFormatError, check_file_size
 from .registry import import_kinds
 from .signals import import_completed
 
@@ -46,15 +55,23 @@ def errors_path(record: ImportRecord) -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"import-{record.pk}-errors.csv"
 
 
-def _write_errors_csv(record: ImportRecord, errors: list[base.RowError]) -> None:
+def _write_errors_csv(record: ImportRecord, result: base.ImportResult) -> None:
+    """The first IMPORT_MAX_ERRORS errors, a line at a time, formulas neutralised; a last line
+    says how many more there were."""
     path = errors_path(record)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "column", "value", "reason"])
-        for error in errors:
+        for error in result.errors[: settings.IMPORT_MAX_ERRORS]:
             writer.writerow(
                 downloads.csv_line([error.row, error.column, error.value, error.reason])
+            )
+        listed = min(len(result.errors), settings.IMPORT_MAX_ERRORS)
+        if result.errors_count > listed:
+            more = result.errors_count - listed
+            writer.writerow(
+                ["", "", "", f"and {more:,} more errors: correct these and check the file again"]
             )
 
 
@@ -112,14 +129,14 @@ def import_run(
     record.rows_read = result.rows_read
     record.created = result.created
     record.updated = result.updated
-    record.errors_count = len(result.errors)
-    record.errors = [e.as_dict() for e in result.errors[: base.ERRORS_SHOWN]]
+    record.errors_count = result.errors_count
+    record.errors = [e.as_dict() for e in result.errors[: settings.IMPORT_MAX_ERRORS]]
     record.unknown_columns = result.unknown_columns
     record.warnings = result.warnings
     record.finished_at = timezone.now()
     record.save()
     if result.errors and record.stored_file:
-        _write_errors_csv(record, result.errors)
+        _write_errors_csv(record, result)
     if result.ok and not dry_run:
         transaction.on_commit(
             lambda: import_completed.send(sender=ImportRecord, kind=kind, result=result)
@@ -131,6 +148,10 @@ def _store_upload(uploaded_file: UploadedFile) -> tuple[str, str]:
     original = Path(uploaded_file.name or "").name
     if not original.lower().endswith(ALLOWED_SUFFIXES):
         raise DomainError({"file": "The file must be a CSV or an XLSX spreadsheet"})
+    try:
+        check_file_size(uploaded_file.size or 0)
+    except FileFormatError as error:
+        raise DomainError({"file": str(error)}) from error
     safe = get_valid_filename(original)[:120] or "upload.csv"
     relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}-{safe}"
     target = Path(settings.MEDIA_ROOT) / relative
@@ -180,6 +201,60 @@ def import_start(
 
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
+
+
+def import_restart(*, job: Job, user: User | None) -> Job:
+    """Start again, on the same stored file, an import whose worker died (or that failed)."""
+    if job.status != Job.Status.FAILED:
+        raise DomainError("Only a job that failed can be started again")
+    record = ImportRecord.objects.filter(job=job).first()
+    if record is None:
+        raise DomainError("This job has no import to start again")
+    new_job = import_start(kind=record.kind, user=user, dry_run=record.dry_run, record=record)
+    job_supersede(job=job, by=new_job)
+    return new_job
+
+
+def imports_fail_reaped(*, job_ids: list[int]) -> int:
+    """The imports of jobs the reaper failed: failed too, saying why."""
+    return ImportRecord.objects.filter(
+        job_id__in=job_ids,
+        status__in=[ImportRecord.Status.QUEUED, ImportRecord.Status.RUNNING],
+    ).update(status=ImportRecord.Status.FAILED, failure=WORKER_DIED, finished_at=timezone.now())
+
+
+def uploads_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete uploaded files and errors files older than IMPORT_RETENTION_DAYS; the records
+    stay (who imported what, when), their `stored_file` cleared. Returns files deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+    deleted = 0
+    old = ImportRecord.objects.filter(created_at__lt=cutoff)
+    for record in old.exclude(stored_file="").iterator():
+        for path in (Path(settings.MEDIA_ROOT) / record.stored_file, errors_path(record)):
+            if path.is_file():
+                path.unlink()
+                deleted += 1
+    old.exclude(stored_file="").update(stored_file="")
+    for record in old.iterator():  # errors files of records whose upload went already
+        path = errors_path(record)
+        if path.is_file():
+            path.unlink()
+            deleted += 1
+    # Files no record points at (an upload whose transaction rolled back), by their age.
+    if folder.is_dir():
+        known = set(
+            ImportRecord.objects.exclude(stored_file="").values_list("stored_file", flat=True)
+        )
+        for path in folder.iterdir():
+            relative = f"{UPLOAD_DIR}/{path.name}"
+            if relative in known or not path.is_file():
+                continue
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+            if modified < cutoff and not path.name.startswith("import-"):
+                path.unlink()
+                deleted += 1
+    return deleted
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:

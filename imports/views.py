@@ -85,6 +85,19 @@ def import_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
     return redirect("imports:job", job_id=job.pk)
 
 
+@require_POST
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def import_restart(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Start again, on the same stored file, a job whose worker stopped."""
+    job = get_object_or_404(Job, pk=job_id, kind="import")
+    try:
+        new_job = services.import_restart(job=job, user=request.user)
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("imports:job", job_id=job.pk)
+    return redirect("imports:job", job_id=new_job.pk)
+
+
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
@@ -70,7 +70,13 @@ def meeting_create(
     )
     meeting.location = location.strip()
     full_clean_or_raise(meeting)
-    save_as(meeting, user)
+    try:
+        with transaction.atomic():  # two identical posts at once: the second is refused here
+            save_as(meeting, user)
+    except IntegrityError as error:
+        raise DomainError(
+            {"date": "There is already a meeting of this panel on that date"}
+        ) from error
     waiting = (
         PanelRequest.objects.select_for_update(of=("self",))
         .filter(
@@ -160,7 +166,13 @@ def request_create(
         created_by=user,
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
+    try:
+        with transaction.atomic():  # two identical posts at once: the second is refused here
+            save_as(item, user)
+    except IntegrityError as error:
+        raise DomainError(
+            {"child_ref": "This child already has a request of this type on this meeting's agenda"}
+        ) from error
     return item
 
 

@@ -205,7 +205,30 @@ def celery_worker_process(request):
     that a task survives serialisation, the broker and a separate database connection. Tests
     using this must be `django_db(transaction=True)`, so the worker sees committed rows.
     Skipped without REDIS_URL and PostgreSQL (failing under CI_REQUIRE_SERVICES=1).
+    It consumes both queues: `celery` and `imports` (CELERY_TASK_ROUTES).
     """
+    yield from _celery_worker(request, node=f"pytest-{os.getpid()}@localhost")
+
+
+@pytest.fixture
+def celery_worker_to_kill(request):
+    """`start(**env)`: a real worker of its own (prefork, one child) that a fault test may kill;
+    `start` returns the worker's Popen. Same requirements as `celery_worker_process`, which
+    must not be used in the same test."""
+    workers = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        node = f"pytest-kill-{os.getpid()}-{len(workers)}@localhost"
+        worker = _celery_worker(request, node=node, pool="prefork", env=extra_env)
+        workers.append(worker)
+        return next(worker)
+
+    yield start
+    for worker in workers:
+        next(worker, None)
+
+
+def _celery_worker(request, *, node: str, pool: str = "solo", env: dict | None = None):
     from django.conf import settings
 
     from config.celery import app as celery_app
@@ -220,22 +243,27 @@ def celery_worker_process(request):
     test_db_name = settings.DATABASES["default"]["NAME"]
 
     # Messages left in the queue by an earlier run would run first, against a dropped database.
-    celery_app.control.purge()
+    with celery_app.connection_for_write() as broker:
+        for queue in ("celery", "imports"):
+            broker.default_channel.queue_purge(queue)
 
-    node = f"pytest-{os.getpid()}@localhost"
-    env = {
+    worker_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _test_database_url(test_db_name),
         "REDIS_URL": settings.REDIS_URL,
+        **(env or {}),
     }
     celery = str(Path(sys.executable).with_name("celery"))
-    command = [celery, "-A", "config", "worker", "--pool=solo", "--concurrency=1"]
-    command += ["-l", "info", "-Q", "celery", "-n", node, "--without-gossip", "--without-mingle"]
+    command = [celery, "-A", "config", "worker", f"--pool={pool}", "--concurrency=1"]
+    command += ["-l", "info", "-Q", "celery,imports", "-n", node]
+    command += ["--without-gossip", "--without-mingle"]
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in the teardown below
         mode="w+", prefix="celery-worker-", suffix=".log", delete=False
     )
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
+    )
 
     def worker_log() -> str:
         log.flush()
@@ -255,7 +283,8 @@ def celery_worker_process(request):
                 )
         yield process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -272,7 +301,7 @@ def celery_in_process_unless_worker(request):
     worker is listening; the worker tests prove the broker path with `celery_worker_process`."""
     from config.celery import app as celery_app
 
-    if "celery_worker_process" in request.fixturenames:
+    if {"celery_worker_process", "celery_worker_to_kill"} & set(request.fixturenames):
         yield
         return
     was = celery_app.conf.task_always_eager

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL or control character in the address is a 400 before anything reads it.
+    "core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,6 +140,15 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back on the queue; the job's
+# claim (core.services.job_claim) runs it again once its heartbeat is stale.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Imports run on their own queue, so a big file never holds up other jobs; a worker process
+# that grows past this (KB) is replaced after its task.
+CELERY_TASK_ROUTES = {"imports.tasks.*": {"queue": "imports"}}
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000
+)
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -151,7 +162,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.recompute_dashboards",
         "schedule": crontab(hour=2, minute=15),
     },
+    "fail-jobs-whose-worker-died": {
+        "task": "core.tasks.jobs_reap",
+        "schedule": 60.0,
+    },
+    "delete-old-uploads": {
+        "task": "imports.tasks.uploads_expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# A running job writes a heartbeat every few seconds; one silent for this long has lost its
+# worker and is marked failed (core.tasks.jobs_reap), and may be claimed again.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=120)
+
+# --- Import limits (docs/security.md "Hostile files and dead workers") ------------------
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=250_000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=2_000)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+IMPORT_MAX_XLSX_RATIO = env.int("IMPORT_MAX_XLSX_RATIO", default=100)
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=1_000)
+IMPORT_ERROR_VALUE_CHARS = env.int("IMPORT_ERROR_VALUE_CHARS", default=200)
+IMPORT_DATE_MIN_YEAR = env.int("IMPORT_DATE_MIN_YEAR", default=1990)
+IMPORT_DATE_MAX_YEAR = env.int("IMPORT_DATE_MAX_YEAR", default=2100)
+IMPORT_RETENTION_DAYS = env.int("IMPORT_RETENTION_DAYS", default=30)
 
 # --- Domain settings ------------------------------------------------------
 # A consultation is due back this many days after it is sent (dps.rules.consultation_due_date):

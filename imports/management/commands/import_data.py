@@ -58,10 +58,10 @@ class Command(BaseCommand):
         if result.errors:
             for error in result.errors:
                 self.stderr.write(error.line())
-            raise CommandError(
-                f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''}: "
-                "nothing was imported"
-            )
+            count = result.errors_count
+            if count > len(result.errors):
+                self.stderr.write(f"... and {count - len(result.errors):,} more errors")
+            raise CommandError(f"{count:,} error{'s' if count != 1 else ''}: nothing was imported")
         if dry_run:
             write(self.style.SUCCESS("Dry run: the file is good; nothing was written"))
         else:

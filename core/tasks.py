@@ -1,0 +1,13 @@
+"""Celery tasks every app shares: one line of work each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import jobs_reap as _jobs_reap
+
+
+@shared_task(name="core.tasks.jobs_reap")  # type: ignore[untyped-decorator]
+def jobs_reap() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): fail running jobs whose worker stopped."""
+    return _jobs_reap()
