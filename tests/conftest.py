@@ -210,16 +210,24 @@ def celery_worker_process(request):
     yield from _celery_worker(request, node=f"pytest-{os.getpid()}@localhost")
 
 
+FAULT_QUEUE = "imports-faults"
+
+
 @pytest.fixture
-def celery_worker_to_kill(request):
+def celery_worker_to_kill(request, monkeypatch):
     """`start(**env)`: a real worker of its own (prefork, one child) that a fault test may kill;
-    `start` returns the worker's Popen. Same requirements as `celery_worker_process`, which
-    must not be used in the same test."""
+    `start` returns the worker's Popen. Imports are routed to a queue only this worker reads, so
+    the session's shared worker (`celery_worker_process`) cannot take the job instead."""
+    from config.celery import app as celery_app
+
+    monkeypatch.setattr(celery_app.conf, "task_routes", {"imports.tasks.*": {"queue": FAULT_QUEUE}})
     workers = []
 
     def start(**extra_env: str) -> subprocess.Popen:
         node = f"pytest-kill-{os.getpid()}-{len(workers)}@localhost"
-        worker = _celery_worker(request, node=node, pool="prefork", env=extra_env)
+        worker = _celery_worker(
+            request, node=node, pool="prefork", env=extra_env, queues=(FAULT_QUEUE,)
+        )
         workers.append(worker)
         return next(worker)
 
@@ -228,7 +236,14 @@ def celery_worker_to_kill(request):
         next(worker, None)
 
 
-def _celery_worker(request, *, node: str, pool: str = "solo", env: dict | None = None):
+def _celery_worker(
+    request,
+    *,
+    node: str,
+    pool: str = "solo",
+    env: dict | None = None,
+    queues: tuple[str, ...] = ("celery", "imports"),
+):
     from django.conf import settings
 
     from config.celery import app as celery_app
@@ -244,7 +259,7 @@ def _celery_worker(request, *, node: str, pool: str = "solo", env: dict | None =
 
     # Messages left in the queue by an earlier run would run first, against a dropped database.
     with celery_app.connection_for_write() as broker:
-        for queue in ("celery", "imports"):
+        for queue in queues:
             broker.default_channel.queue_purge(queue)
 
     worker_env = {
@@ -256,7 +271,7 @@ def _celery_worker(request, *, node: str, pool: str = "solo", env: dict | None =
     }
     celery = str(Path(sys.executable).with_name("celery"))
     command = [celery, "-A", "config", "worker", f"--pool={pool}", "--concurrency=1"]
-    command += ["-l", "info", "-Q", "celery,imports", "-n", node]
+    command += ["-l", "info", "-Q", ",".join(queues), "-n", node]
     command += ["--without-gossip", "--without-mingle"]
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in the teardown below
         mode="w+", prefix="celery-worker-", suffix=".log", delete=False

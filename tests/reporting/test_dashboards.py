@@ -459,6 +459,7 @@ def test_a_panel_decision_schedules_a_recompute(
     assert "decided" in job.result["reason"]
 
 
+@override_settings(REPORTING_RECOMPUTE_ON_CHANGE=False)  # what a set-up without REDIS_URL has
 def test_without_a_worker_changes_do_not_recompute_inside_the_save(
     county, commissioner, django_capture_on_commit_callbacks
 ):
