@@ -89,10 +89,13 @@ def test_consulting_sends_a_pack_with_no_more_personal_data_than_needed(child, o
     assert len(mail.outbox) == 2
     body = mail.outbox[1].body
     assert mail.outbox[1].to == ["senco@pc.example"]
-    assert "JS" in body and "Jamie" not in body and "Smith" not in body
+    assert "JS" in body
+    assert "Jamie" not in body
+    assert "Smith" not in body
     assert child.home_postcode not in body
     assert "2013" not in body
-    assert "ASD" in body and "Small classes" in body
+    assert "ASD" in body
+    assert "Small classes" in body
     assert "not on the council's DPS" in body
     assert ConsultationEmail.objects.filter(kind="pack").count() == 2
 
