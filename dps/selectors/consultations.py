@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -90,3 +92,52 @@ def offers_compared(child: Child) -> list[ComparedOffer]:
     ]
     rows.sort(key=lambda r: (-r.score.score, r.annual_cost, r.consultation.provider.name))
     return rows
+
+
+def consultation_report(
+    *, date_from: dt.date, date_to: dt.date, today: dt.date
+) -> list[dict[str, Any]]:
+    """Per provider, consultations sent from `date_from` to `date_to` inclusive (definitions:
+    consulted = all; offers and declines by response; no response = still awaiting; withdrawn
+    and not needed count only as consulted; overdue = awaiting past the due date as of `today`
+    or answered after it; median response days over offers and declines, None when none).
+    One query; rows by provider name then URN."""
+    rows = (
+        Consultation.objects.filter(sent_on__gte=date_from, sent_on__lte=date_to)
+        .values_list(
+            "provider__urn", "provider__name", "response", "sent_on", "due_on", "responded_on"
+        )
+        .order_by("provider__name", "provider__urn")
+    )
+    out: dict[int, dict[str, Any]] = {}
+    days: dict[int, list[int]] = {}
+    R = Consultation.Response
+    for urn, name, response, sent_on, due_on, responded_on in rows:
+        row = out.setdefault(
+            urn,
+            {
+                "urn": urn,
+                "provider": name,
+                "consulted": 0,
+                "offers": 0,
+                "declines": 0,
+                "no_response": 0,
+                "overdue": 0,
+                "median_response_days": None,
+            },
+        )
+        row["consulted"] += 1
+        if response == R.AWAITING:
+            row["no_response"] += 1
+            if due_on < today:
+                row["overdue"] += 1
+        elif response in (R.OFFER, R.DECLINE):
+            row["offers" if response == R.OFFER else "declines"] += 1
+            if responded_on is not None:
+                days.setdefault(urn, []).append((responded_on - sent_on).days)
+                if responded_on > due_on:
+                    row["overdue"] += 1
+    for urn, values in days.items():
+        median = statistics.median(values)
+        out[urn]["median_response_days"] = int(median) if median == int(median) else median
+    return list(out.values())
