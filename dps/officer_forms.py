@@ -9,7 +9,7 @@ from django import forms
 from dps.models import Consultation
 from dps.selectors.search import DPS_ALL, DPS_MEMBERS, OFSTED_ACCEPTABLE, OFSTED_CHOICES
 from placements import rules
-from placements.models import AttendancePattern
+from placements.models import REPORT_CARD_AREAS, AttendancePattern, Provider, ReportCardGrade
 
 
 class MoneyField(forms.DecimalField):
@@ -208,3 +208,68 @@ class ContactForm(forms.Form):
 class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     start_date = _date("Placement start date")
+
+
+GRADE_CHOICES = [
+    ("", "Not graded"),
+    *[(str(v), str(label)) for v, label in ReportCardGrade.choices],
+]
+
+
+class OfstedForm(forms.Form):
+    shape = forms.ChoiceField(
+        label="Kind of inspection outcome",
+        widget=forms.RadioSelect,
+        choices=[
+            ("judgement", "Overall effectiveness (before November 2025)"),
+            ("report_card", "Report card (from November 2025)"),
+        ],
+        error_messages={"required": "Choose the kind of inspection outcome"},
+    )
+    inspection_date = _date("Inspection date")
+    overall_effectiveness = forms.TypedChoiceField(
+        label="Overall effectiveness",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Choose a judgement"),
+            *[(str(v), str(label)) for v, label in Provider.OfstedGrade.choices],
+        ],
+    )
+    safeguarding = forms.ChoiceField(
+        label="Safeguarding",
+        required=False,
+        choices=[("", "Choose"), ("met", "Met"), ("not_met", "Not met")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in REPORT_CARD_AREAS:
+            self.fields[code] = forms.TypedChoiceField(
+                label=label, required=False, coerce=int, empty_value=None, choices=GRADE_CHOICES
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("shape") == "judgement" and cleaned.get("overall_effectiveness") is None:
+            self.add_error("overall_effectiveness", "Choose the overall effectiveness judgement")
+        if cleaned.get("shape") == "report_card":
+            if not any(cleaned.get(code) for code, _ in REPORT_CARD_AREAS):
+                self.add_error("inclusion", "Give at least one area's grade")
+            if not cleaned.get("safeguarding"):
+                self.add_error("safeguarding", "Say whether safeguarding is met")
+        return cleaned
+
+    @property
+    def area_fields(self) -> list[Any]:
+        return [self[code] for code, _ in REPORT_CARD_AREAS]
+
+
+class ProviderContactForm(forms.Form):
+    name = forms.CharField(label="SEN contact name", required=False, max_length=120)
+    email = forms.EmailField(
+        label="SEN contact email",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@school.org.uk"},
+    )

@@ -20,7 +20,7 @@ from dps.models import Consultation, ConsultationEmail, Membership, ShortlistEnt
 from dps.rules import consultation_due_date
 from dps.selectors.search import ChildFacts, child_facts, suitability_warnings
 from placements import rules as placement_rules
-from placements.models import AttendancePattern, Child, Placement, Provider
+from placements.models import REPORT_CARD_AREAS, AttendancePattern, Child, Placement, Provider
 from placements.services import placement_create
 
 
@@ -357,3 +357,62 @@ def offer_accept(
         other.version += 1
         save_as(other, user)
     return placement
+
+
+@transaction.atomic
+def provider_ofsted_record(
+    *,
+    provider: Provider,
+    user: User | None,
+    inspection_date: dt.date,
+    overall_effectiveness: int | None = None,
+    areas: dict[str, int] | None = None,
+    safeguarding_met: bool | None = None,
+) -> Provider:
+    """Record a school's latest Ofsted outcome in either shape: an old-style overall
+    effectiveness judgement, or a report card (area grades and safeguarding met or not)."""
+    areas = {code: int(grade) for code, grade in (areas or {}).items() if grade}
+    known = {code for code, _ in REPORT_CARD_AREAS}
+    if set(areas) - known:
+        raise DomainError("Unknown report card area.")
+    if inspection_date > timezone.localdate():
+        raise DomainError({"inspection_date": "The inspection date cannot be in the future."})
+    if overall_effectiveness is not None and (areas or safeguarding_met is not None):
+        raise DomainError("Give the overall effectiveness or the report card, not both.")
+    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    if overall_effectiveness is not None:
+        grade = Provider.OfstedGrade(overall_effectiveness)
+        current.ofsted_grade = grade.value
+        current.ofsted_rating = str(grade.label)
+        current.ofsted_date = inspection_date
+    else:
+        if not areas:
+            raise DomainError({"inclusion": "Give at least one area's grade."})
+        if safeguarding_met is None:
+            raise DomainError({"safeguarding": "Say whether safeguarding is met."})
+        current.ofsted_report_card_date = inspection_date
+        current.ofsted_areas = areas
+        current.ofsted_lowest_area_grade = max(areas.values())
+        current.ofsted_safeguarding_met = safeguarding_met
+    save_as(current, user)
+    return current
+
+
+@transaction.atomic
+def provider_contact_update(
+    *, provider: Provider, user: User | None, name: str, email: str
+) -> Provider:
+    """Change a school's SEN contact (the address consultation packs go to)."""
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise DomainError(
+                {"email": "Enter an email address like name@school.org.uk"}
+            ) from error
+    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    current.sen_contact_name = name.strip()[:120]
+    current.sen_contact_email = email
+    save_as(current, user, update_fields=["sen_contact_name", "sen_contact_email", "updated_at"])
+    return current

@@ -11,6 +11,8 @@ urlpatterns: list = [
     # The officers' journey: find a school, shortlist, consult, record responses, place.
     path("search/", search.school_search, name="search"),
     path("providers/<int:urn>/", providers.provider_profile, name="provider_profile"),
+    path("providers/<int:urn>/ofsted/", providers.provider_ofsted, name="provider_ofsted"),
+    path("providers/<int:urn>/contact/", providers.provider_contact, name="provider_contact"),
     path("children/<str:child_ref>/shortlist/", consultations.shortlist, name="shortlist"),
     path(
         "children/<str:child_ref>/shortlist/add/",

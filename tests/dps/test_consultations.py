@@ -251,3 +251,46 @@ def test_hostile_response_input_is_refused_beside_the_field(officer_client, chil
 def test_manager_cannot_consult(manager_client, child):
     assert manager_client.get(f"/dps/children/{child.child_ref}/shortlist/").status_code == 403
     assert manager_client.get(f"/dps/search/?child={child.child_ref}").status_code == 403
+
+
+def test_commissioner_records_a_report_card_and_the_search_follows(commissioner_client):
+    school = _dps_school("Rowan School")
+    data = {
+        "shape": "report_card",
+        "inspection_date": "2026-01-20",
+        "inclusion": "2",
+        "curriculum": "5",
+        "safeguarding": "met",
+    }
+    response = commissioner_client.post(f"/dps/providers/{school.urn}/ofsted/", data)
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.ofsted_shape == "report_card"
+    assert school.ofsted_lowest_area_grade == 5
+    page = commissioner_client.get(f"/dps/providers/{school.urn}/").content.decode()
+    assert "Curriculum and teaching: Urgent improvement" in page
+
+
+def test_ofsted_entry_refuses_a_half_report_card(commissioner_client, officer_client):
+    school = _dps_school("Hazel School")
+    response = commissioner_client.post(
+        f"/dps/providers/{school.urn}/ofsted/",
+        {"shape": "report_card", "inspection_date": "2026-01-20", "inclusion": "3"},
+    )
+    assert response.status_code == 400
+    assert "Say whether safeguarding is met" in response.content.decode()
+    assert officer_client.get(f"/dps/providers/{school.urn}/ofsted/").status_code == 403
+
+
+def test_officer_corrects_the_sen_contact(officer_client):
+    school = _dps_school("Holly School")
+    response = officer_client.post(
+        f"/dps/providers/{school.urn}/contact/", {"name": "Ms Lee", "email": "not-an-email"}
+    )
+    assert response.status_code == 400
+    response = officer_client.post(
+        f"/dps/providers/{school.urn}/contact/", {"name": "Ms Lee", "email": "lee@holly.example"}
+    )
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.sen_contact_email == "lee@holly.example"
