@@ -406,3 +406,11 @@ def results_page(queryset: QuerySet[Provider], *, number: int, page_size: int) -
         return ResultsPage([], total, 1, page_size)
     last = max(1, -(-total // page_size))
     return results_page(queryset, number=last, page_size=page_size)
+
+
+def warnings_for_choice(child: Child, provider: Provider, *, today: dt.date) -> list[str]:
+    """The suitability warnings for choosing `provider` for `child` (a few queries)."""
+    on_dps = Membership.objects.filter(
+        provider=provider, status=Membership.Status.ADMITTED
+    ).exists()
+    return suitability_warnings(provider, child_facts(child, today=today), on_dps=on_dps)

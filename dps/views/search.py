@@ -47,10 +47,12 @@ def school_search(request: HttpRequest) -> HttpResponse:
     child, facts = found if found else (None, None)
     data = request.GET.copy()
     data.pop("page", None)
-    if facts is not None and set(data.keys()) <= {"child"}:
-        initial = _initial_from_child(facts)
-        data = data.copy()
-        for key, value in initial.items():
+    if facts is not None and "filtered" not in data:
+        # Arriving from a child (or a panel request): the child's filters, with any given in
+        # the link (e.g. the request's need) on top. The form then sends `filtered`.
+        for key, value in _initial_from_child(facts).items():
+            if key in data:
+                continue
             if isinstance(value, list):
                 data.setlist(key, value)
             elif value is not None:

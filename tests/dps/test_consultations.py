@@ -294,3 +294,16 @@ def test_officer_corrects_the_sen_contact(officer_client):
     assert response.status_code == 302
     school.refresh_from_db()
     assert school.sen_contact_email == "lee@holly.example"
+
+
+def test_panel_request_shows_suitability_warnings_for_its_school(officer_client):
+    from tests.factories import PanelRequestFactory
+
+    girls = ProviderFactory(name="Girls Only", sex_of_entry="girls", need_types=["SEMH"])
+    boy = ChildFactory(sex="M", date_of_birth=dt.date(2013, 10, 1))
+    EHCPFactory(child=boy)
+    item = PanelRequestFactory(child=boy, provider=girls)
+    page = officer_client.get(f"/panel/requests/{item.pk}/").content.decode()
+    assert "Sex of entry: the school takes girls only." in page
+    assert "Need not met: the school does not list ASD." in page
+    assert "Not on the DPS." in page

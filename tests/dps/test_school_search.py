@@ -183,3 +183,22 @@ def test_ehcp_ceased_is_not_the_childs_need():
     EHCPFactory(child=child, status=EHCP.Status.CEASED, primary_need__code="SEMH")
     facts = search.child_facts(child, today=dt.date(2026, 1, 5))
     assert facts.primary_need is None
+
+
+def test_link_from_a_panel_request_keeps_its_need_and_fills_the_rest(officer_client):
+    child = ChildFactory(easting=HOME[0], northing=HOME[1])
+    EHCPFactory(child=child)  # ASD on the plan
+    _school(km_east=2, needs=("SEMH",), name="SEMH school", lot=LotFactory())
+    _school(km_east=2, name="ASD school", lot=LotFactory())
+    html = officer_client.get(f"/dps/search/?child={child.child_ref}&need=SEMH").content.decode()
+    assert "SEMH school" in html
+    assert "ASD school" not in html
+    assert "2.0 km" in html  # the child's home still fills the distance
+
+
+def test_once_filtered_a_cleared_need_stays_cleared(officer_client):
+    child = ChildFactory(easting=HOME[0], northing=HOME[1])
+    EHCPFactory(child=child)
+    _school(km_east=2, needs=("SEMH",), name="SEMH school", lot=LotFactory())
+    html = officer_client.get(f"/dps/search/?child={child.child_ref}&filtered=1").content.decode()
+    assert "SEMH school" in html
