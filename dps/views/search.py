@@ -102,6 +102,6 @@ def school_search(request: HttpRequest) -> HttpResponse:
             "academic_year": academic_year,
             "academic_year_label": calendar.academic_year_label(academic_year),
             "query": query,
-            "nav_section": "providers",
+            "nav_section": "find-school",
         },
     )
