@@ -87,7 +87,7 @@ def test_officer_finds_consults_compares_and_places(signed_in_page, live_server,
     page = signed_in_page(officer)
     page.add_init_script(path=str(AXE_JS))
     page.goto(f"{live_server.url}/children/{child.child_ref}/")
-    page.get_by_role("link", name="Find a school").click()
+    page.get_by_role("link", name="Find a school for Robin").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a school")
     expect(page.get_by_label("ASD - Autistic Spectrum Disorder")).to_be_checked()
     expect(page.locator("#results")).to_contain_text("Distant Hall")
