@@ -23,6 +23,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Home", "home", None, "home"),
     NavItem("Children", "placements:child_list", roles.CASEWORK, "children"),
+    NavItem("Find a school", "dps:search", roles.CASEWORK, "find-school"),
     NavItem("Providers", "placements:provider_list", "placements.view_provider", "providers"),
     NavItem("Placements", "placements:placement_list", roles.CASEWORK, "placements"),
     NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),

@@ -474,7 +474,7 @@ def make_consultations(world: World) -> None:
     cols: dict[str, list] = {key: [] for key in (
         "child_id", "provider_id", "on_dps", "parental_request", "sent_on", "due_on", "response",
         "responded_on", "decline_reason", "offered_fee", "offered_start", "last_chased_on",
-        "notes", "placement_id",
+        "notes", "placement_id", "contact_email", "offered_additional_cost", "decline_detail",
     )}  # fmt: skip
     reasons = ["cannot_meet_need", "no_vacancy", "peer_group", "other"]
 
@@ -502,6 +502,16 @@ def make_consultations(world: World) -> None:
         if response == "decline":
             reason = reasons[int(rng.choice(4, p=[0.45, 0.35, 0.12, 0.08]))]
         cols["decline_reason"].append(reason)
+        cols["decline_detail"].append(
+            "Cannot offer the therapy input in the plan." if reason == "other" else ""
+        )
+        cols["contact_email"].append(f"senco@{world.providers['urn'][provider]}.school.example")
+        extra = None
+        if fee is not None:
+            extra = money(5_000 * int(rng.integers(1, 4))) if rng.random() < 0.2 else Decimal(0)
+            if placement is not None:
+                extra = Decimal(0)  # the placement's own cost already holds what was agreed
+        cols["offered_additional_cost"].append(extra)
         cols["offered_fee"].append(None if fee is None else money(fee))
         cols["offered_start"].append(start)
         late = responded == NO_DATE and response == "awaiting" and due < t
@@ -604,3 +614,55 @@ def make_consultations(world: World) -> None:
     for key in ("sent_on", "due_on", "responded_on", "last_chased_on"):
         cols[key] = [date_of(v) for v in cols[key]]
     world.tables["consultation"] = cols
+
+
+# --- Ofsted report cards and SEN contacts --------------------------------------------
+
+REPORT_CARDS_FROM = dt.date(2025, 11, 10)
+CARD_AREAS = ["inclusion", "curriculum", "achievement", "attendance_behaviour",
+              "personal_development", "leadership"]  # fmt: skip
+
+
+def report_cards_and_contacts(world: World) -> dict[str, list]:
+    """Extra provider columns: about a third of schools inspected since report cards began
+    have one (area grades, safeguarding met or not); the rest keep their old judgement. Every
+    school gets an SEN contact email (fictional, .example)."""
+    rng = world.rng(12)
+    p = world.providers
+    n = len(p["id"])
+    today = date_of(world.t)
+    cols: dict[str, list] = {
+        "ofsted_report_card_date": [None] * n,
+        "ofsted_areas": [{} for _ in range(n)],
+        "ofsted_lowest_area_grade": [None] * n,
+        "ofsted_safeguarding_met": [None] * n,
+        "sen_contact_name": ["SENCo"] * n,
+        "sen_contact_email": [f"senco@{urn}.school.example" for urn in p["urn"]],
+    }
+    if today is None or today <= REPORT_CARDS_FROM:
+        return cols
+    window = (today - REPORT_CARDS_FROM).days
+    grades = [1, 2, 3, 4, 5]
+    for i in range(n):
+        if rng.random() >= 0.35:
+            continue
+        areas = {
+            code: int(rng.choice(grades, p=[0.08, 0.32, 0.44, 0.12, 0.04])) for code in CARD_AREAS
+        }
+        cols["ofsted_report_card_date"][i] = REPORT_CARDS_FROM + dt.timedelta(
+            days=int(rng.integers(0, window))
+        )
+        cols["ofsted_areas"][i] = areas
+        cols["ofsted_lowest_area_grade"][i] = max(areas.values())
+        cols["ofsted_safeguarding_met"][i] = bool(rng.random() < 0.95)
+    # At least one of each shape of concern, so every filter has something to leave out.
+    if n >= 3:
+        cols["ofsted_report_card_date"][0] = today - dt.timedelta(days=1)
+        cols["ofsted_areas"][0] = {code: 3 for code in CARD_AREAS} | {"inclusion": 5}
+        cols["ofsted_lowest_area_grade"][0] = 5
+        cols["ofsted_safeguarding_met"][0] = True
+        cols["ofsted_report_card_date"][1] = today - dt.timedelta(days=2)
+        cols["ofsted_areas"][1] = {code: 2 for code in CARD_AREAS}
+        cols["ofsted_lowest_area_grade"][1] = 2
+        cols["ofsted_safeguarding_met"][1] = False
+    return cols

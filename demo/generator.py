@@ -188,6 +188,7 @@ def _write(world: World, writer: Writer) -> None:
             "local_authority": p["local_authority"],
             "resourced_provision_type": p["resourced_provision_type"],
             "resourced_provision_capacity": p["resourced_provision_capacity"],
+            **dps.report_cards_and_contacts(world),
         },
         "providers",
     )

@@ -292,6 +292,26 @@ class Consultation(models.Model):
         null=True, blank=True, validators=[MinValueValidator(Decimal(0))], **MONEY
     )
     offered_start = models.DateField(null=True, blank=True)
+    offered_additional_cost = models.DecimalField(
+        "additional cost offered",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        **MONEY,
+    )
+    decline_detail = models.CharField(max_length=500, blank=True)
+    attendance_pattern = models.CharField(
+        max_length=8, choices=AttendancePattern.choices, default=AttendancePattern.DAY
+    )
+    provision_sought = models.TextField(blank=True)
+    contact_email = models.EmailField("SEN contact email", blank=True)
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="Suitability warnings shown when the school was chosen"
+    )
+    accepted_on = models.DateField(null=True, blank=True)
+    days_to_place = models.PositiveIntegerField(
+        null=True, blank=True, help_text="First consultation sent to this offer accepted, in days"
+    )
     last_chased_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     placement = models.ForeignKey(
@@ -330,3 +350,55 @@ class Consultation(models.Model):
         if self.responded_on is None:
             return None
         return (self.responded_on - self.sent_on).days
+
+    @property
+    def offered_annual_cost(self) -> Decimal | None:
+        if self.offered_fee is None:
+            return None
+        return self.offered_fee + (self.offered_additional_cost or Decimal(0))
+
+
+class ConsultationEmail(models.Model):
+    """An email sent about a consultation: the pack, or a chase."""
+
+    class Kind(models.TextChoices):
+        PACK = "pack", "Consultation pack"
+        CHASE = "chase", "Reminder"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["consultation", "sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ShortlistEntry(models.Model):
+    """A school an officer has ticked for a child, before consulting it."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="shortlist")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    parental_request = models.BooleanField(default=False)
+    warnings = models.JSONField(default=list, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "added_at", "id"]
+        verbose_name_plural = "shortlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "provider"], name="shortlist_once_per_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} shortlisted for {self.child.child_ref}"

@@ -7,11 +7,21 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Expression, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Expression,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from core import disclosure, money
-from placements.models import Provider
+from placements.models import Placement, Provider
 from placements.selectors import provider_search
 
 from .models import Meeting, PanelRequest
@@ -334,3 +344,24 @@ def panel_summary_page(summary: dict[str, list[dict[str, Any]]]) -> dict[str, An
             "datasets": [{"label": "Requests", "data": counts}],
         }
     return {"outcomes": outcomes, "needs": summary["needs"], "chart": chart}
+
+
+def agreed_not_placed() -> QuerySet[PanelRequest]:
+    """Agreed requests for a new or changed placement that no placement has followed yet
+    (none linked, and none for the child starting on or after the meeting)."""
+    placed_since = Placement.objects.filter(
+        child_id=OuterRef("child_id"), withdrawn=False, start_date__gte=OuterRef("meeting__date")
+    )
+    return (
+        PanelRequest.objects.exclude(Exists(placed_since))
+        .filter(
+            outcome=PanelRequest.Outcome.AGREED,
+            placement__isnull=True,
+            request_type__in=[
+                PanelRequest.RequestType.NEW_PLACEMENT,
+                PanelRequest.RequestType.CHANGE_OF_PLACEMENT,
+            ],
+        )
+        .select_related("child", "meeting", "provider")
+        .order_by("meeting__date", "id")
+    )

@@ -1,4 +1,4 @@
-"""The placements app's import kinds: `providers-gias`, `children` and `placements`."""
+"""The placements app's import kinds: `providers-gias`, `children`, `placements` and `ofsted-outcomes`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,16 @@ from imports.registry import register_import_kind
 from imports.writing import apply_changes, bulk_create, bulk_update, upsert
 
 from . import rules
-from .models import EHCP, AttendancePattern, Child, Placement, Provider, Sex
+from .models import (
+    EHCP,
+    REPORT_CARD_AREAS,
+    AttendancePattern,
+    Child,
+    Placement,
+    Provider,
+    ReportCardGrade,
+    Sex,
+)
 
 # --- Columns that name a recorded child or provider (used by the dps and panel kinds too) ---
 
@@ -622,3 +631,122 @@ def _until(end: dt.date | None) -> str:
 register_import_kind(ProvidersGias())
 register_import_kind(Children())
 register_import_kind(Placements())
+
+
+# --- ofsted-outcomes ---------------------------------------------------------------------
+
+SAFEGUARDING_CHOICES = [("met", "Met"), ("not_met", "Not met")]
+
+
+def parse_report_card_grade(value: object) -> int:
+    return int(parsing.parse_choice(value, ReportCardGrade.choices))
+
+
+def parse_overall_effectiveness(value: object) -> int:
+    found = OFSTED_GRADES.get(choices.normalise_choice(parsing.text(value)))
+    if found:
+        return found
+    return int(parsing.parse_choice(value, Provider.OfstedGrade.choices))
+
+
+class OfstedOutcomes(ImportKind):
+    """Ofsted's published inspection outcomes, in either shape: the overall effectiveness
+    judgement (inspections before November 2025) or a report card (area grades and whether
+    safeguarding is met). A row gives one shape; the provider keeps whichever it last had."""
+
+    name = "ofsted-outcomes"
+    label = "Ofsted inspection outcomes"
+    description = (
+        "Latest inspection per school: overall effectiveness (old-style) or report card area "
+        "grades and safeguarding (from November 2025)."
+    )
+    columns = (
+        Column("urn", True, "School URN (already recorded)", "886123"),
+        Column("inspection_date", True, "Date of the inspection", "2026-01-20"),
+        Column(
+            "overall_effectiveness",
+            False,
+            "Old-style judgement: Outstanding, Good, Requires improvement, Inadequate (or 1-4)",
+            "",
+        ),
+        *(
+            Column(code, False, f"Report card: {label} (exceptional … urgent improvement)", "")
+            for code, label in REPORT_CARD_AREAS
+        ),
+        Column("safeguarding", False, "Report card: met or not met", "met"),
+    )
+    key_columns = ("urn",)
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.field("urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
+            p.field("inspection_date", parsing.parse_date, required=True)
+            p.field("overall_effectiveness", parse_overall_effectiveness)
+            for code, _label in REPORT_CARD_AREAS:
+                p.field(code, parse_report_card_grade)
+            p.field("safeguarding", lambda v: parsing.parse_choice(v, SAFEGUARDING_CHOICES))
+            parsed.append(p)
+        providers = dict(
+            Provider.objects.filter(
+                urn__in={p.data["urn"] for p in parsed if p.data.get("urn")}
+            ).values_list("urn", "id")
+        )
+        clean_rows, errors = [], []
+        for p in parsed:
+            data = p.data
+            urn = data.get("urn")
+            if urn and urn not in providers:
+                p.error("urn", "is not a known provider URN")
+            areas = {code: data.get(code) for code, _ in REPORT_CARD_AREAS if data.get(code)}
+            card = bool(areas) or bool(data.get("safeguarding"))
+            old = data.get("overall_effectiveness") is not None
+            if card and old:
+                p.error(
+                    "overall_effectiveness",
+                    "give either the overall effectiveness or report card grades, not both",
+                )
+            elif not card and not old:
+                p.error(
+                    "overall_effectiveness", "give the overall effectiveness or report card grades"
+                )
+            elif card and not data.get("safeguarding"):
+                p.error("safeguarding", "is required with report card grades: met or not met")
+            if p.ok:
+                clean = {"_row": data["_row"], "_key": (urn,), "_exists": True}
+                clean["_id"] = providers[urn]
+                if old:
+                    grade = data["overall_effectiveness"]
+                    clean.update(
+                        ofsted_grade=grade,
+                        ofsted_rating=str(Provider.OfstedGrade(grade).label),
+                        ofsted_date=data["inspection_date"],
+                    )
+                else:
+                    clean.update(
+                        ofsted_report_card_date=data["inspection_date"],
+                        ofsted_areas=areas,
+                        ofsted_lowest_area_grade=max(areas.values()) if areas else None,
+                        ofsted_safeguarding_met=data["safeguarding"] == "met",
+                    )
+                clean_rows.append(clean)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows, context):
+        existing = Provider.objects.in_bulk([c["_id"] for c in clean_rows])
+        changed = []
+        fields: set[str] = set()
+        for clean in clean_rows:
+            provider = existing[clean["_id"]]
+            values = {k: v for k, v in clean.items() if not k.startswith("_")}
+            for name, value in values.items():
+                setattr(provider, name, value)
+            fields.update(values)
+            changed.append(provider)
+        bulk_update(Provider, changed, fields, context)
+        return 0, len(changed)
+
+
+register_import_kind(OfstedOutcomes())

@@ -291,6 +291,29 @@ class EHCP(models.Model):
         return None
 
 
+class ReportCardGrade(models.IntegerChoices):
+    """An Ofsted report card grade for one evaluation area (inspections from November 2025)."""
+
+    EXCEPTIONAL = 1, "Exceptional"
+    STRONG = 2, "Strong standard"
+    EXPECTED = 3, "Expected standard"
+    NEEDS_ATTENTION = 4, "Needs attention"
+    URGENT_IMPROVEMENT = 5, "Urgent improvement"
+
+
+# The evaluation areas of an Ofsted report card, in the order the report card shows them.
+REPORT_CARD_AREAS = [
+    ("inclusion", "Inclusion"),
+    ("curriculum", "Curriculum and teaching"),
+    ("achievement", "Achievement"),
+    ("attendance_behaviour", "Attendance and behaviour"),
+    ("personal_development", "Personal development and well-being"),
+    ("leadership", "Leadership and governance"),
+    ("early_years", "Early years"),
+    ("sixth_form", "Sixth form"),
+]
+
+
 class Provider(models.Model):
     """A school or college, keyed by its DfE URN (the GIAS extract's fields)."""
 
@@ -340,6 +363,21 @@ class Provider(models.Model):
     )
     ofsted_rating = models.CharField(max_length=60, blank=True)
     ofsted_date = models.DateField(null=True, blank=True)
+    # Ofsted report cards (from November 2025): a grade per area and safeguarding met or not.
+    # A provider keeps whichever shape its last inspection had (`ofsted_shape`).
+    ofsted_report_card_date = models.DateField(null=True, blank=True)
+    ofsted_areas = models.JSONField(
+        default=dict, blank=True, help_text="Report card area code to grade (1 exceptional … 5)"
+    )
+    ofsted_lowest_area_grade = models.PositiveSmallIntegerField(
+        choices=ReportCardGrade.choices,
+        null=True,
+        blank=True,
+        help_text="The worst area grade on the report card, kept for searching",
+    )
+    ofsted_safeguarding_met = models.BooleanField(null=True, blank=True)
+    sen_contact_name = models.CharField("SEN contact name", max_length=120, blank=True)
+    sen_contact_email = models.EmailField("SEN contact email", blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     easting = models.PositiveIntegerField(null=True, blank=True)
     northing = models.PositiveIntegerField(null=True, blank=True)
@@ -368,6 +406,27 @@ class Provider(models.Model):
     @property
     def is_inmss(self) -> bool:
         return self.setting_group == rules.INMSS
+
+    @property
+    def ofsted_shape(self) -> str:
+        """ "report_card", "judgement" (the old overall effectiveness) or "" (never inspected)."""
+        if self.ofsted_report_card_date and (
+            self.ofsted_date is None or self.ofsted_report_card_date >= self.ofsted_date
+        ):
+            return "report_card"
+        if self.ofsted_grade is not None or self.ofsted_date is not None:
+            return "judgement"
+        return ""
+
+    @property
+    def ofsted_area_rows(self) -> list[tuple[str, str]]:
+        """(area label, grade label) for each graded area of the report card, in order."""
+        grades = dict(ReportCardGrade.choices)
+        return [
+            (label, str(grades.get(int(self.ofsted_areas[code]), "")))
+            for code, label in REPORT_CARD_AREAS
+            if self.ofsted_areas.get(code)
+        ]
 
     @property
     def vacancies(self) -> int | None:

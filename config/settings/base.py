@@ -195,6 +195,9 @@ IMPORT_RETENTION_DAYS = env.int("IMPORT_RETENTION_DAYS", default=30)
 # calendar days, or working days (weekends and England's bank holidays skipped) when on.
 CONSULTATION_RESPONSE_DAYS = env.int("CONSULTATION_RESPONSE_DAYS", default=15)
 CONSULTATION_WORKING_DAYS = env.bool("CONSULTATION_WORKING_DAYS", default=False)
+# Offers compared for a child are ranked by this weighting of quality and cost (percent, sum 100).
+DPS_QUALITY_WEIGHT = env.int("DPS_QUALITY_WEIGHT", default=60)
+DPS_COST_WEIGHT = env.int("DPS_COST_WEIGHT", default=40)
 UPLIFT_BREAKDOWN_THRESHOLD_PERCENT = env.float("UPLIFT_BREAKDOWN_THRESHOLD_PERCENT", default=3.0)
 # SEN2 return (docs/sen2.md): the council's 3-digit DfE LA number (LEA in the header), and the
 # LA-level items: the Designated Medical, Clinical and Social Care Officers (blank: not sent).
@@ -208,6 +211,16 @@ SEN2_DSCO = env("SEN2_DSCO", default="")
 
 # Counts from 1 to this are shown as `c` to people without casework (core.disclosure).
 SMALL_NUMBER_THRESHOLD = 4
+
+# --- Email (consultation packs and chases to schools' SEN contacts) ------------
+# Local: printed to the console. Production: SMTP from EMAIL_HOST etc. Tests: in memory.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sen-placements@wealdshire.example")
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -24,3 +24,6 @@ STORAGES = {
 
 # WhiteNoise serves the collected static files straight after the security middleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+# Consultation emails go out by SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ...).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -6,3 +6,4 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import vary_on_htmx, wants_partial
+from dps.selectors import search as dps_search
 from panel import selectors, services
 from panel.forms import (
     DecisionForm,
@@ -83,11 +85,17 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No panel request with that number") from error
     decorate(item)
     returned_as = getattr(item, "returned_as", None)
+    warnings = (
+        dps_search.warnings_for_choice(item.child, item.provider, today=timezone.localdate())
+        if item.provider
+        else []
+    )
     return render(
         request,
         "panel/request_detail.html",
         {
             "item": item,
+            "suitability_warnings": warnings,
             "returned_as": returned_as,
             "history": selectors.request_history(item),
             "can_record_placement": services.can_record_placement(item),

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from core import disclosure, roles
 from dps import selectors as dps_selectors
+from dps.selectors import worklist
 from panel import selectors as panel_selectors
 from reporting import selectors
 
@@ -20,10 +21,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("panel.view_meeting"):
         context["upcoming_meetings"] = list(panel_selectors.meetings_upcoming(today=today)[:3])
     if user.has_perm(roles.CASEWORK):
-        overdue = dps_selectors.consultations_overdue(today=today)
-        context["overdue_count"] = overdue.count()
-        context["overdue"] = list(overdue[:10])
+        overdue, context["overdue_count"] = worklist.first_with_total(
+            dps_selectors.consultations_overdue(today=today)
+        )
+        context["overdue"] = overdue
         context["due_soon"] = list(dps_selectors.consultations_due_soon(today=today)[:10])
+        context["needing_school"], context["needing_school_count"] = worklist.first_with_total(
+            worklist.children_needing_a_school(today=today)
+        )
+        context["ending"], context["ending_count"] = worklist.first_with_total(
+            worklist.placements_ending_unarranged(today=today)
+        )
+        context["agreed_unplaced"], context["agreed_unplaced_count"] = worklist.first_with_total(
+            panel_selectors.agreed_not_placed()
+        )
     if user.has_perm(roles.VIEW_DASHBOARDS):
         snapshot = selectors.snapshot_latest("headline")
         if snapshot is not None:

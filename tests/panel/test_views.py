@@ -391,7 +391,7 @@ def test_recording_the_agreed_placement_from_the_request_page(commissioner_clien
     assert item.placement.child == child
 
 
-def test_agreed_request_without_a_provider_links_to_the_provider_search(
+def test_agreed_request_without_a_provider_links_to_the_school_search_for_its_child(
     commissioner_client, commissioner
 ):
     item = PanelRequestFactory(provider=None, primary_need=NeedTypeFactory(code="SEMH"))
@@ -401,7 +401,7 @@ def test_agreed_request_without_a_provider_links_to_the_provider_search(
 
     html = commissioner_client.get(f"/panel/requests/{item.pk}/").content.decode()
 
-    assert "/providers/?need=SEMH" in html
+    assert f"/dps/search/?child={item.child.child_ref}&amp;need=SEMH" in html
 
 
 def test_past_decisions_filter_by_outcome_need_and_child(officer_client):

@@ -1,0 +1,375 @@
+"""Shortlist, consult, responses, chases, compare and accept: the officers' consultations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from dps import selectors, services
+from dps.models import Consultation
+from dps.officer_forms import (
+    AcceptForm,
+    ConsultForm,
+    ContactForm,
+    ResponseForm,
+    SchoolByUrnForm,
+    ShortlistAddForm,
+    VersionForm,
+)
+from dps.selectors import consultations as consultation_selectors
+from placements import selectors as placement_selectors
+from placements.models import Child, Provider
+
+VIEW = "dps.view_consultation"
+ADD = "dps.add_consultation"
+CHANGE = "dps.change_consultation"
+
+
+def _child(child_ref: str) -> Child:
+    child = placement_selectors.child_by_ref(child_ref)
+    if child is None:
+        raise Http404("No child with that reference")
+    return child
+
+
+def _consultation(pk: int) -> Consultation:
+    try:
+        return consultation_selectors.consultation_detail(pk)
+    except Consultation.DoesNotExist as error:
+        raise Http404("No such consultation") from error
+
+
+def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.user if request.user.is_authenticated else None
+
+
+def _shortlist_page(
+    request: HttpRequest,
+    child: Child,
+    *,
+    consult_form: ConsultForm | None = None,
+    urn_form: SchoolByUrnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = list(consultation_selectors.shortlist_of(child))
+    choices = [(e.provider.urn, e.provider.name) for e in entries]
+    if consult_form is None:
+        consult_form = ConsultForm(
+            choices=choices, initial={"urn": [c[0] for c in choices], "attendance_pattern": "day"}
+        )
+    return render(
+        request,
+        "dps/shortlist.html",
+        {
+            "child": child,
+            "entries": entries,
+            "consult_form": consult_form,
+            "urn_form": urn_form or SchoolByUrnForm(),
+            "checked_urns": (
+                {int(u) for u in consult_form.data.getlist("urn") if str(u).isdigit()}
+                if consult_form.is_bound
+                else {c[0] for c in choices}
+            ),
+            "nav_section": "children",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required(ADD, raise_exception=True)
+def shortlist(request: HttpRequest, child_ref: str) -> HttpResponse:
+    return _shortlist_page(request, _child(child_ref))
+
+
+@require_POST
+@permission_required(ADD, raise_exception=True)
+def shortlist_add(request: HttpRequest, child_ref: str) -> HttpResponse:
+    """Add the schools ticked in the search results (or one school by URN) to the shortlist."""
+    child = _child(child_ref)
+    if "school_urn" in request.POST:
+        urn_form = SchoolByUrnForm(request.POST)
+        if urn_form.is_valid():
+            provider = Provider.objects.filter(urn=urn_form.cleaned_data["school_urn"]).first()
+            if provider is None:
+                urn_form.add_error("school_urn", "No school has that URN")
+            else:
+                services.shortlist_add(
+                    child=child,
+                    providers=[provider],
+                    user=_user(request),
+                    parental_request=urn_form.cleaned_data["parental_request"],
+                )
+                messages.success(request, f"{provider.name} added to the shortlist.")
+                return redirect("dps:shortlist", child_ref=child.child_ref)
+        return _shortlist_page(request, child, urn_form=urn_form, status=400)
+    urns = [int(u) for u in request.POST.getlist("urn") if u.isdigit()]
+    providers = list(Provider.objects.filter(urn__in=urns))
+    form = ShortlistAddForm(request.POST, urns=[p.urn for p in providers])
+    nxt = request.POST.get("next", "")
+    back = (
+        nxt
+        if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+        else reverse("dps:search") + f"?child={child.child_ref}"
+    )
+    if not form.is_valid():
+        messages.error(request, "Tick at least one school to add to the shortlist.")
+        return HttpResponseRedirect(back)
+    services.shortlist_add(child=child, providers=providers, user=_user(request))
+    messages.success(
+        request,
+        f"{len(providers)} school{'s' if len(providers) != 1 else ''} added to the shortlist.",
+    )
+    return redirect("dps:shortlist", child_ref=child.child_ref)
+
+
+@require_POST
+@permission_required(ADD, raise_exception=True)
+def shortlist_remove(request: HttpRequest, child_ref: str, urn: int) -> HttpResponse:
+    child = _child(child_ref)
+    provider = Provider.objects.filter(urn=urn).first()
+    if provider is not None:
+        services.shortlist_remove(child=child, provider=provider, user=_user(request))
+    return redirect("dps:shortlist", child_ref=child.child_ref)
+
+
+@require_POST
+@permission_required(ADD, raise_exception=True)
+def consult(request: HttpRequest, child_ref: str) -> HttpResponse:
+    """Consult the ticked shortlisted schools in one step: each gets its pack by email."""
+    child = _child(child_ref)
+    entries = list(consultation_selectors.shortlist_of(child))
+    form = ConsultForm(request.POST, choices=[(e.provider.urn, e.provider.name) for e in entries])
+    if form.is_valid():
+        wanted = set(form.cleaned_data["urn"])
+        providers = [e.provider for e in entries if e.provider.urn in wanted]
+        try:
+            made = services.consultations_send(
+                child=child,
+                providers=providers,
+                user=_user(request),
+                attendance_pattern=form.cleaned_data["attendance_pattern"],
+                provision_sought=form.cleaned_data["provision_sought"],
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            unsent = [c.provider.name for c in made if not c.contact_email]
+            messages.success(
+                request,
+                f"{len(made)} school{'s' if len(made) != 1 else ''} consulted. "
+                f"Responses are due by {made[0].due_on:%-d %B %Y}.",
+            )
+            if unsent:
+                messages.warning(
+                    request,
+                    "No SEN contact email is held for "
+                    + ", ".join(unsent)
+                    + ": add one on the consultation to send its pack.",
+                )
+            return redirect("dps:child_consultations", child_ref=child.child_ref)
+    return _shortlist_page(request, child, consult_form=form, status=400)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def child_consultations(request: HttpRequest, child_ref: str) -> HttpResponse:
+    child = _child(child_ref)
+    return render(
+        request,
+        "dps/child_consultations.html",
+        {
+            "child": child,
+            "consultations": list(consultation_selectors.consultations_of(child)),
+            "today": timezone.localdate(),
+            "nav_section": "children",
+        },
+    )
+
+
+def _detail_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    *,
+    response_form: ResponseForm | None = None,
+    contact_form: ContactForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    version = {"version": consultation.version}
+    return render(
+        request,
+        "dps/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "child": consultation.child,
+            "response_form": response_form
+            or ResponseForm(initial={**version, "responded_on": timezone.localdate()}),
+            "contact_form": contact_form
+            or ContactForm(initial={**version, "contact_email": consultation.contact_email}),
+            "version": consultation.version,
+            "today": timezone.localdate(),
+            "nav_section": "children",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _consultation(pk))
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def consultation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.consultation_respond(
+                consultation=consultation,
+                version=cd["version"],
+                response=cd["response"],
+                responded_on=cd["responded_on"],
+                offered_fee=cd["offered_fee"],
+                offered_start=cd["offered_start"],
+                offered_additional_cost=cd["offered_additional_cost"],
+                decline_reason=cd["decline_reason"],
+                decline_detail=cd["decline_detail"],
+                user=_user(request),
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"Response from {consultation.provider.name} recorded.")
+            return redirect("dps:child_consultations", child_ref=consultation.child.child_ref)
+    return _detail_page(request, _consultation(pk), response_form=form, status=400)
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def consultation_chase(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("The page was out of date: try again.")
+        services.consultation_chase(
+            consultation=consultation, version=form.cleaned_data["version"], user=_user(request)
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Reminder sent to {consultation.provider.name}.")
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(nxt)
+    return redirect("dps:consultation_detail", pk=pk)
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def consultation_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_contact_update(
+                consultation=consultation,
+                version=form.cleaned_data["version"],
+                contact_email=form.cleaned_data["contact_email"],
+                user=_user(request),
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, "SEN contact saved.")
+            return redirect("dps:consultation_detail", pk=pk)
+    return _detail_page(request, _consultation(pk), contact_form=form, status=400)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def overdue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = list(selectors.consultations_overdue(today=today)[:500])
+    return render(
+        request,
+        "dps/overdue.html",
+        {"rows": rows, "today": today, "nav_section": "children"},
+    )
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def compare(request: HttpRequest, child_ref: str) -> HttpResponse:
+    child = _child(child_ref)
+    return _compare_page(request, child)
+
+
+def _compare_page(
+    request: HttpRequest,
+    child: Child,
+    *,
+    failed: tuple[int, AcceptForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    from django.conf import settings
+
+    rows = consultation_selectors.offers_compared(child)
+    forms = {}
+    for row in rows:
+        c = row.consultation
+        if failed and failed[0] == c.pk:
+            forms[c.pk] = failed[1]
+        else:
+            forms[c.pk] = AcceptForm(
+                initial={"version": c.version, "start_date": c.offered_start},
+                prefix=f"offer-{c.pk}",
+            )
+    return render(
+        request,
+        "dps/compare.html",
+        {
+            "child": child,
+            "rows": [(row, forms[row.consultation.pk]) for row in rows],
+            "quality_weight": settings.DPS_QUALITY_WEIGHT,
+            "cost_weight": settings.DPS_COST_WEIGHT,
+            "nav_section": "children",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+@permission_required(CHANGE, raise_exception=True)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(pk)
+    form = AcceptForm(request.POST, prefix=f"offer-{pk}")
+    if form.is_valid():
+        try:
+            placement = services.offer_accept(
+                consultation=consultation,
+                version=form.cleaned_data["version"],
+                start_date=form.cleaned_data["start_date"],
+                user=_user(request),
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request,
+                f"Placement at {placement.provider.name} from {placement.start_date:%-d %B %Y} "
+                "made. The other consultations are closed as not needed.",
+            )
+            return redirect("placements:child_detail", child_ref=consultation.child.child_ref)
+    return _compare_page(request, consultation.child, failed=(pk, form), status=400)
