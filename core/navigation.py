@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Placements", "placements:placement_list", roles.CASEWORK, "placements"),
     NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),
     NavItem("Panel summary", "panel:summary", roles.VIEW_PANEL_SUMMARY, "panel-summary"),
+    NavItem("DPS", "dps:overview", roles.MANAGE_DPS, "dps"),
     NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
 ]
 
