@@ -62,7 +62,8 @@ class MoneyField(forms.DecimalField):
 
 class PercentField(forms.DecimalField):
     def __init__(self, *, label: str, maximum: int = 100, **kwargs):
-        name = _lower(label)
+        # Django fills some messages with %-formatting, so no "%" from the label goes in them.
+        name = _lower(label).replace(" (%)", "").replace("%", "percent")
         kwargs.setdefault(
             "error_messages",
             {
