@@ -122,3 +122,34 @@ def test_commissioner_runs_the_dps(commissioner, signed_in_page, live_server):
         "\"canvas[data-chart='block-utilisation-chart']\"))"
     )
     assert _axe_violations(page) == []
+
+
+def test_every_dps_management_page_passes_axe(commissioner, signed_in_page, live_server):
+    lot = LotFactory(block_contract_eligible=True)
+    provider = ProviderFactory(name="Beech School")
+    membership = MembershipFactory(provider=provider, lot=lot)
+    PlacementFactory(provider=provider)
+    fee = FeeScheduleFactory(provider=provider)
+    uplift = UpliftRequestFactory(provider=provider)
+    page = signed_in_page(commissioner)
+    page.add_init_script(path=str(AXE_JS))
+    for path in (
+        "/dps/frameworks/",
+        f"/dps/frameworks/{lot.framework_id}/lots/{lot.pk}/edit/",
+        "/dps/memberships/",
+        "/dps/memberships/new/",
+        f"/dps/memberships/{membership.pk}/",
+        "/dps/fees/",
+        f"/dps/fees/{fee.pk}/",
+        "/dps/uplifts/",
+        "/dps/uplifts/new/",
+        f"/dps/uplifts/{uplift.pk}/",
+        "/dps/block-contracts/",
+        "/dps/contracts/",
+        "/dps/attendance/",
+        "/dps/attendance/record/",
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        assert _axe_violations(page) == [], path
