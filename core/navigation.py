@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),
     NavItem("Panel summary", "panel:summary", roles.VIEW_PANEL_SUMMARY, "panel-summary"),
     NavItem("Dashboards", "reporting:index", roles.VIEW_DASHBOARDS, "dashboards"),
+    NavItem("DPS", "dps:overview", roles.MANAGE_DPS, "dps"),
     NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
 ]
 

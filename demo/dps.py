@@ -166,6 +166,8 @@ def make_dps(world: World) -> None:
                 (2, admitted, changed if changed != NO_DATE else 10**7)
             )
     m["id"] = list(range(1, len(m["provider_id"]) + 1))
+    m["ofsted_grade"] = [int(p["ofsted_grade"][pid - 1]) for pid in m["provider_id"]]
+    world.tables["membership_history"] = _membership_history(m)
     world.facts["dps_windows"] = windows
     world.facts["framework_start"] = start
     current_members = [
@@ -179,7 +181,7 @@ def make_dps(world: World) -> None:
     for name, columns in (
         ("framework", frameworks),
         ("lot", lots),
-        ("membership", {**m, "applied_on": _dates(m["applied_on"]), "admitted_on": _dates(m["admitted_on"]),
+        ("membership", {**m, "version": _versions(m), "applied_on": _dates(m["applied_on"]), "admitted_on": _dates(m["admitted_on"]),
                         "status_changed_on": _dates(m["status_changed_on"])}),
         ("block_contract", blocks),
         ("contract", contracts),
@@ -191,6 +193,53 @@ def make_dps(world: World) -> None:
     ):  # fmt: skip
         world.tables[name] = columns
     _attendance(world, rng)
+
+
+def _membership_history(m: dict[str, list]) -> dict[str, list]:
+    """Each membership's life as django-simple-history rows: applied, then admitted, then the
+    suspension or removal with its date and reason, so the membership page shows its history."""
+    h: dict[str, list] = {key: [] for key in (
+        "id", "provider_id", "framework_id", "lot_id", "status", "applied_on", "admitted_on",
+        "status_changed_on", "status_reason", "quality_score", "ofsted_grade", "notes", "version",
+        "history_date", "history_type", "history_change_reason", "history_user_id",
+    )}  # fmt: skip
+    for k in range(len(m["id"])):
+        applied, admitted = m["applied_on"][k], m["admitted_on"][k]
+        steps = [("applied", applied, NO_DATE, applied, "")]
+        if admitted != NO_DATE:
+            steps.append(("admitted", applied, admitted, admitted, ""))
+        if m["status"][k] in ("suspended", "removed"):
+            changed = m["status_changed_on"][k]
+            steps.append((m["status"][k], applied, admitted, changed, m["status_reason"][k]))
+        for version, (status, app, adm, changed, reason) in enumerate(steps, start=1):
+            h["id"].append(m["id"][k])
+            h["provider_id"].append(m["provider_id"][k])
+            h["framework_id"].append(m["framework_id"][k])
+            h["lot_id"].append(m["lot_id"][k])
+            h["status"].append(status)
+            h["applied_on"].append(date_of(app))
+            h["admitted_on"].append(date_of(adm))
+            h["status_changed_on"].append(date_of(changed))
+            h["status_reason"].append(reason)
+            h["quality_score"].append(m["quality_score"][k])
+            h["ofsted_grade"].append(m["ofsted_grade"][k])
+            h["notes"].append(m["notes"][k] if version == len(steps) else "")
+            h["version"].append(version)
+            when = date_of(changed) or date_of(app) or dt.date(2000, 1, 1)
+            h["history_date"].append(dt.datetime(when.year, when.month, when.day, 9, tzinfo=dt.UTC))
+            h["history_type"].append("+" if version == 1 else "~")
+            h["history_change_reason"].append(None)
+            h["history_user_id"].append(None)
+    h["history_id"] = list(range(1, len(h["id"]) + 1))
+    return h
+
+
+def _versions(m: dict[str, list]) -> list[int]:
+    """1 applied, 2 admitted, 3 suspended or removed: one per history row."""
+    return [
+        1 + (admitted != NO_DATE) + (status in ("suspended", "removed"))
+        for admitted, status in zip(m["admitted_on"], m["status"], strict=True)
+    ]
 
 
 def _dates(values: list[int]) -> list[dt.date | None]:

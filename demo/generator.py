@@ -258,6 +258,7 @@ def _write(world: World, writer: Writer) -> None:
     writer.write(d.Framework, tables["framework"], "frameworks")
     writer.write(d.Lot, tables["lot"], "lots")
     writer.write(d.Membership, tables["membership"], "memberships")
+    writer.write(d.Membership.history.model, tables["membership_history"], "membership history")
     writer.write(d.FeeSchedule, tables["fee_schedule"], "fee schedules")
     writer.write(d.UpliftRequest, tables["uplift"], "uplift requests")
     writer.write(d.BlockContract, tables["block_contract"], "block contracts")

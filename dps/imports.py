@@ -1,4 +1,5 @@
-"""The DPS's import kinds: `dps-membership` and `fees` (found by `registry.autodiscover`)."""
+"""The DPS's import kinds: `dps-membership`, `fees` and `attendance` (found by
+`registry.autodiscover`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from imports.readers import Row
 from imports.registry import register_import_kind
 from imports.writing import upsert
 from placements.imports import KNOWN_PROVIDER, parse_attendance
-from placements.models import AttendancePattern
+from placements.models import AttendancePattern, Placement
 
-from .models import FeeSchedule, Framework, Lot, Membership
+from . import market_rules
+from .models import AttendanceRecord, FeeSchedule, Framework, Lot, Membership
 
 
 class DpsMembership(ImportKind):
@@ -147,5 +149,92 @@ class Fees(ImportKind):
         return upsert(FeeSchedule, clean_rows, existing, context, update_only={"annual_fee"})
 
 
+class Attendance(ImportKind):
+    name = "attendance"
+    label = "Attendance"
+    description = (
+        "Termly attendance of placements; below the framework's threshold a term's fee is reduced."
+    )
+    columns = (
+        Column("child_ref", True, "Must be a child already recorded", "WS000123"),
+        Column("provider_urn", True, "The provider of the placement", "886123"),
+        Column("academic_year", True, "e.g. 2025/26", "2025/26"),
+        Column("term", True, "autumn, spring or summer", "autumn"),
+        Column("attendance_percent", True, "0 to 100", "92.5"),
+    )
+    key_columns = ("child_ref", "provider_urn", "academic_year", "term")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.text("child_ref", required=True)
+            p.field("provider_urn", lambda v: parsing.parse_int(v, minimum=1), required=True)
+            p.field("academic_year", parsing.parse_academic_year, required=True)
+            p.field(
+                "term",
+                lambda v: parsing.parse_choice(v, AttendanceRecord.Term.choices),
+                required=True,
+            )
+            p.field(
+                "attendance_percent",
+                lambda v: parsing.parse_decimal(v, minimum=Decimal(0), maximum=Decimal(100)),
+                required=True,
+            )
+            parsed.append(p)
+        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
+        urns = {p.data["provider_urn"] for p in parsed if p.data.get("provider_urn")}
+        spans: dict[tuple[str, int], list[tuple[int, object, object]]] = {}
+        for pk, ref, urn, start, end in Placement.objects.filter(
+            child__child_ref__in=refs, provider__urn__in=urns, withdrawn=False
+        ).values_list("id", "child__child_ref", "provider__urn", "start_date", "end_date"):
+            spans.setdefault((ref, urn), []).append((pk, start, end))
+        placement_ids = [pk for entries in spans.values() for pk, _s, _e in entries]
+        existing = {
+            (placement_id, year, term): pk
+            for pk, placement_id, year, term in AttendanceRecord.objects.filter(
+                placement_id__in=placement_ids
+            ).values_list("id", "placement_id", "academic_year", "term")
+        }
+        clean_rows, errors = [], []
+        for p in parsed:
+            ref, urn = p.data.get("child_ref"), p.data.get("provider_urn")
+            year, term = p.data.get("academic_year"), p.data.get("term")
+            placement_id = None
+            if p.ok:
+                first, last = market_rules.term_bounds(year, term)
+                running = sorted(
+                    (
+                        (start, pk)
+                        for pk, start, end in spans.get((ref, urn), [])
+                        if start <= last and (end is None or end >= first)
+                    ),
+                    reverse=True,
+                )
+                if running:
+                    placement_id = running[0][1]
+                else:
+                    p.error("child_ref", "had no placement at this provider in that term")
+            if p.ok:
+                data = p.data
+                data.pop("child_ref")
+                data.pop("provider_urn")
+                data["placement_id"] = placement_id
+                data["_key"] = (ref, urn, calendar.academic_year_label(year), term)
+                data["_id"] = existing.get((placement_id, year, term))
+                data["_exists"] = data["_id"] is not None
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows, context):
+        ids = [c["_id"] for c in clean_rows if c["_id"]]
+        existing = AttendanceRecord.objects.in_bulk(ids) if ids else {}
+        return upsert(
+            AttendanceRecord, clean_rows, existing, context, update_only={"attendance_percent"}
+        )
+
+
 register_import_kind(DpsMembership())
 register_import_kind(Fees())
+register_import_kind(Attendance())

@@ -73,7 +73,14 @@ class Membership(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
+    ofsted_grade = models.PositiveSmallIntegerField(
+        choices=Provider.OfstedGrade.choices,
+        null=True,
+        blank=True,
+        help_text="The Ofsted grade taken as quality evidence for this membership",
+    )
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -98,6 +105,7 @@ class FeeSchedule(models.Model):
     attendance_pattern = models.CharField(max_length=8, choices=AttendancePattern.choices)
     band = models.CharField(max_length=40, blank=True)
     annual_fee = models.DecimalField(validators=[MinValueValidator(Decimal(0))], **MONEY)
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -126,6 +134,7 @@ class BlockContract(models.Model):
     price_per_place = models.DecimalField(validators=[MinValueValidator(Decimal(0))], **MONEY)
     start_date = models.DateField()
     end_date = models.DateField()
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 

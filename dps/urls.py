@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import consultations, contracts, providers, search
+from .views import consultations, contracts, market, market_money, providers, search
 
 app_name = "dps"
 
@@ -47,4 +47,28 @@ urlpatterns: list = [
         name="consultation_contact",
     ),
     path("consultations/<int:pk>/accept/", consultations.accept, name="accept"),
+    # The commissioners' side: running the DPS.
+    path("manage/", market.overview, name="overview"),
+    path("frameworks/", market.framework_list, name="framework_list"),
+    path("frameworks/new/", market.framework_edit, name="framework_create"),
+    path("frameworks/<int:pk>/edit/", market.framework_edit, name="framework_edit"),
+    path("frameworks/<int:framework_pk>/lots/new/", market.lot_edit, name="lot_create"),
+    path("frameworks/<int:framework_pk>/lots/<int:pk>/edit/", market.lot_edit, name="lot_edit"),
+    path("memberships/", market.membership_list, name="membership_list"),
+    path("memberships/new/", market.membership_create, name="membership_create"),
+    path("memberships/<int:pk>/", market.membership_detail, name="membership_detail"),
+    path("memberships/<int:pk>/status/", market.membership_status, name="membership_status"),
+    path("memberships/<int:pk>/evidence/", market.membership_evidence, name="membership_evidence"),
+    path("fees/", market_money.fee_list, name="fee_list"),
+    path("fees/new/", market_money.fee_create, name="fee_create"),
+    path("fees/<int:pk>/", market_money.fee_edit, name="fee_edit"),
+    path("uplifts/", market_money.uplift_list, name="uplift_list"),
+    path("uplifts/new/", market_money.uplift_create, name="uplift_create"),
+    path("uplifts/<int:pk>/", market_money.uplift_detail, name="uplift_detail"),
+    path("block-contracts/", market_money.block_list, name="block_list"),
+    path("block-contracts/new/", market_money.block_create, name="block_create"),
+    path("block-contracts/<int:pk>/", market_money.block_detail, name="block_detail"),
+    path("contracts/", market_money.contract_register, name="contract_register"),
+    path("attendance/", market_money.attendance, name="attendance"),
+    path("attendance/record/", market_money.attendance_record, name="attendance_record"),
 ]
