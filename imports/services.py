@@ -199,7 +199,8 @@ def import_start(
     )
     from .tasks import run_import_job
 
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    queue = settings.IMPORTS_QUEUE
+    transaction.on_commit(lambda: run_import_job.apply_async(args=[job.pk], queue=queue))
     return job
 
 

@@ -214,13 +214,11 @@ FAULT_QUEUE = "imports-faults"
 
 
 @pytest.fixture
-def celery_worker_to_kill(request, monkeypatch):
+def celery_worker_to_kill(request, settings):
     """`start(**env)`: a real worker of its own (prefork, one child) that a fault test may kill;
-    `start` returns the worker's Popen. Imports are routed to a queue only this worker reads, so
+    `start` returns the worker's Popen. Imports are sent to a queue only this worker reads, so
     the session's shared worker (`celery_worker_process`) cannot take the job instead."""
-    from config.celery import app as celery_app
-
-    monkeypatch.setattr(celery_app.conf, "task_routes", {"imports.tasks.*": {"queue": FAULT_QUEUE}})
+    settings.IMPORTS_QUEUE = FAULT_QUEUE
     workers = []
 
     def start(**extra_env: str) -> subprocess.Popen:

@@ -76,7 +76,8 @@ def test_hostile_values_never_give_a_500_or_a_write(commissioner_client, value):
         f"/dps/contracts/?status={value}",
         f"/dps/attendance/?academic_year={value}",
     ):
-        assert commissioner_client.get(url).status_code == 200, url
+        # 400 where the value holds a NUL or control character (core.middleware refuses those)
+        assert commissioner_client.get(url).status_code in (200, 400), url
 
     assert FeeSchedule.objects.get().annual_fee == fee.annual_fee
     assert UpliftRequest.objects.get().status == UpliftRequest.Status.REQUESTED
