@@ -1,4 +1,5 @@
-"""The placements app's import kinds: `providers-gias`, `children` and `placements`."""
+"""The placements app's import kinds: `providers-gias`, `children`, `placements` and
+`sen2-events` (annual reviews and phase transfers)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,17 @@ from imports.writing import apply_changes, bulk_create, bulk_update, upsert
 from . import rules
 from .models import (
     EHCP,
+    AnnualReview,
     AttendancePattern,
     CeaseReason,
     Child,
     Ethnicity,
     IssueDecision,
+    PhaseTransfer,
     Placement,
     Provider,
     RequestSource,
+    ReviewOutcome,
     Sex,
     UPNUnknown,
 )
@@ -764,6 +768,126 @@ def _until(end: dt.date | None) -> str:
     return f" to {end:%d/%m/%Y}" if end else " with no end date"
 
 
+# --- sen2-events: annual reviews and phase transfers ---------------------------------------
+
+EVENT_ALIASES = {
+    "annual_review": "annual_review",
+    "review": "annual_review",
+    "phase_transfer": "phase_transfer",
+    "transfer": "phase_transfer",
+}
+EVENT_CHOICES = [("annual_review", "Annual review"), ("phase_transfer", "Phase transfer")]
+
+
+class Sen2Events(ImportKind):
+    name = "sen2-events"
+    label = "Annual reviews and phase transfers"
+    description = (
+        "Annual reviews and phase transfers of each child's latest EHC plan, for the SEN2 return."
+    )
+    columns = (
+        Column("child_ref", True, "Must be a child already recorded, with an issued plan", "WS1"),
+        Column("event", True, "annual_review or phase_transfer", "annual_review"),
+        Column("date", True, "Review meeting date, or the phase transfer's due date", "2025-10-01"),
+        Column("outcome", False, "Annual reviews: M (maintain), C (cease) or A (amend)", "M"),
+        Column("decision_date", False, "Annual reviews: date the family was told", "2025-10-20"),
+        Column("draft_amended_plan_date", False, "Annual reviews with outcome A", ""),
+        Column("final_plan_date", False, "Phase transfers: final amended plan issued", ""),
+    )
+    key_columns = ("child_ref", "event", "date")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.text("child_ref", required=True, max_length=32)
+            p.field(
+                "event",
+                lambda v: parsing.parse_choice(v, EVENT_CHOICES, EVENT_ALIASES),
+                required=True,
+            )
+            p.field("date", parsing.parse_date, required=True)
+            p.field("outcome", lambda v: parsing.parse_choice(v, ReviewOutcome.choices))
+            for column in ("decision_date", "draft_amended_plan_date", "final_plan_date"):
+                p.field(column, parsing.parse_date)
+            event, day = p.data.get("event"), p.data.get("date")
+            decision = p.data.get("decision_date")
+            review_only = ("outcome", "decision_date", "draft_amended_plan_date")
+            if event == "annual_review":
+                if p.data.get("final_plan_date"):
+                    p.error("final_plan_date", "is for phase transfers only")
+                if p.data.get("outcome") and not decision:
+                    p.error("decision_date", "is required with an outcome")
+                if decision and not p.data.get("outcome"):
+                    p.error("outcome", "is required with a decision date")
+                if day and decision and decision < day:
+                    p.error("decision_date", f"is before the meeting date {day:%d/%m/%Y}")
+            elif event == "phase_transfer":
+                for column in review_only:
+                    if p.data.get(column):
+                        p.error(column, "is for annual reviews only")
+            parsed.append(p)
+        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
+        children = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "id"))
+        plans = latest_ehcps(children.values())
+        clean_rows, errors = [], []
+        for p in parsed:
+            ref = p.data.get("child_ref")
+            plan = plans.get(children.get(ref, 0)) if ref else None
+            if ref and ref not in children:
+                p.error("child_ref", "is not a known child: import the child first")
+            elif ref and (plan is None or plan.issue_date is None):
+                p.error("child_ref", "has no issued EHC plan")
+            elif plan is not None and p.data.get("date") and p.data["date"] < plan.issue_date:
+                p.error("date", f"is before the plan was issued ({plan.issue_date:%d/%m/%Y})")
+            if p.ok and plan is not None:
+                data = p.data
+                data["ehcp_id"] = plan.pk
+                data["_key"] = (ref, data["event"], data["date"])
+                data["_exists"] = False
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext):
+        created = updated = 0
+        for event, model, date_field, fields in (
+            (
+                "annual_review",
+                AnnualReview,
+                "meeting_date",
+                ("outcome", "decision_date", "draft_amended_plan_date"),
+            ),
+            ("phase_transfer", PhaseTransfer, "due_date", ("final_plan_date",)),
+        ):
+            rows = [c for c in clean_rows if c["event"] == event]
+            if not rows:
+                continue
+            existing = {
+                (obj.ehcp_id, getattr(obj, date_field)): obj
+                for obj in model.objects.filter(ehcp_id__in={c["ehcp_id"] for c in rows})
+            }
+            new, changed, changed_fields = [], [], set()
+            for c in rows:
+                values = {name: c[name] for name in fields if name in c}
+                if "outcome" in values and values["outcome"] is None:
+                    values["outcome"] = ""
+                obj = existing.get((c["ehcp_id"], c["date"]))
+                if obj is None:
+                    obj = model(ehcp_id=c["ehcp_id"], **{date_field: c["date"]}, **values)
+                    existing[(c["ehcp_id"], c["date"])] = obj
+                    new.append(obj)
+                elif names := apply_changes(obj, values):
+                    changed_fields.update(names)
+                    changed.append(obj)
+            bulk_create(model, new, context)
+            bulk_update(model, changed, changed_fields, context)
+            created += len(new)
+            updated += len(changed)
+        return created, updated
+
+
 register_import_kind(ProvidersGias())
 register_import_kind(Children())
 register_import_kind(Placements())
+register_import_kind(Sen2Events())
