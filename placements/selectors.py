@@ -76,6 +76,13 @@ def child_detail(*, child_ref: str) -> Child:
     ).get(child_ref=child_ref)
 
 
+def child_with_ehcps(*, child_ref: str) -> Child:
+    """A child with their EHCPs and the EHCPs' needs: the SEN2 edit pages."""
+    return Child.objects.prefetch_related(
+        Prefetch("ehcps", queryset=EHCP.objects.select_related("primary_need", "secondary_need"))
+    ).get(child_ref=child_ref)
+
+
 def current_ehcp(child: Child) -> EHCP | None:
     """The child's latest EHCP (uses the prefetched list when there is one)."""
     ehcps = list(child.ehcps.all())

@@ -235,7 +235,7 @@ def sen2_export(request: HttpRequest) -> HttpResponse:
 
 def _child_and_ehcp(child_ref: str, ehcp_id: str | None = None):
     try:
-        child = selectors.child_detail(child_ref=child_ref)
+        child = selectors.child_with_ehcps(child_ref=child_ref)
     except Child.DoesNotExist as error:
         raise Http404("No child with that reference") from error
     ehcps = list(child.ehcps.all())

@@ -312,3 +312,23 @@ def test_timeliness_report_as_json_and_its_errors():
 
     with pytest.raises(CommandError, match="needs --from and --to"):
         call_command("report", "ehcp-timeliness", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("children", [1, 12])
+def test_the_check_page_and_the_sen2_edit_page_take_few_queries(
+    commissioner_client, django_capture_on_commit_callbacks, django_assert_max_num_queries, children
+):
+    school = ProviderFactory(urn=123456)
+    for n in range(children):
+        child = ChildFactory(child_ref=f"WS-{n}", ethnicity="")
+        EHCPFactory(child=child, request_date=dt.date(2025, 2, 3), issue_date=dt.date(2025, 6, 16))
+        PlacementFactory(child=child, provider=school, start_date=dt.date(2025, 9, 1))
+    page = _check(commissioner_client, django_capture_on_commit_callbacks)
+    assert page.status_code == 200
+    job = Job.objects.filter(kind="sen2").latest("created_at")
+    with django_assert_max_num_queries(12):
+        commissioner_client.get(reverse("placements:sen2_check", args=[job.pk]))
+    with django_assert_max_num_queries(12):
+        commissioner_client.get(reverse("placements:sen2_return"))
+    with django_assert_max_num_queries(12):
+        commissioner_client.get(reverse("placements:child_sen2_change", args=["WS-0"]))
