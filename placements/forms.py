@@ -5,7 +5,7 @@ from django import forms
 from core.forms import GovukDateField, MoneyField
 
 from . import rules
-from .models import NeedType
+from .models import AnnualReview, NeedType, PhaseTransfer
 
 
 class ChildSearchForm(forms.Form):
@@ -60,3 +60,113 @@ class PlacementChangeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["attendance_pattern"].choices = AttendancePattern.choices
+
+
+class Sen2CheckForm(forms.Form):
+    """The collection to check: its census date (DfE's January census day by default)."""
+
+    census_date = forms.DateField(
+        label="Census date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="DfE's January census day of the collection, for example 2026-01-15",
+        error_messages={
+            "required": "Enter the census date",
+            "invalid": "Enter the census date as a real date, for example 2026-01-15",
+        },
+    )
+
+    def clean_census_date(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        day = self.cleaned_data["census_date"]
+        last = dt.date(timezone.localdate().year + 1, 12, 31)
+        if not dt.date(2015, 1, 1) <= day <= last:
+            raise forms.ValidationError(
+                f"Enter a census date between 1 January 2015 and {last:%-d %B %Y}"
+            )
+        return day
+
+
+def _date_widgets(model, names) -> dict:
+    return {
+        name: forms.DateInput(attrs={"type": "date"})
+        for name in names
+        if model._meta.get_field(name).get_internal_type() == "DateField"
+    }
+
+
+class Sen2DetailsForm(forms.Form):
+    """The SEN2 items of a child and (when they have one) of one of their EHCPs."""
+
+    def __init__(self, *args, with_ehcp: bool = True, **kwargs):
+        from django.forms.models import fields_for_model
+
+        from .models import EHCP, Child
+        from .services import SEN2_CHILD_FIELDS, SEN2_EHCP_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(Child, fields=SEN2_CHILD_FIELDS))
+        self.child_names = list(SEN2_CHILD_FIELDS)
+        self.ehcp_names = list(SEN2_EHCP_FIELDS) if with_ehcp else []
+        if with_ehcp:
+            self.fields.update(
+                fields_for_model(
+                    EHCP,
+                    fields=SEN2_EHCP_FIELDS,
+                    widgets=_date_widgets(EHCP, SEN2_EHCP_FIELDS),
+                )
+            )
+            self.fields["request_date"].label = "Request received"
+            self.fields["assessment_decision"].label = "Decision whether to assess"
+            self.fields["assessment_decision_date"].label = "Date the family was told (assess)"
+            self.fields["issue_decision"].label = "Decision whether to issue a plan"
+            self.fields["issue_decision_date"].label = "Date the family was told (not to issue)"
+            self.fields["cease_reason"].help_text = "Needed when the plan has ceased"
+
+    def child_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.child_names}
+
+    def ehcp_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.ehcp_names}
+
+    def group(self, names: list[str]) -> list:
+        return [self[name] for name in names if name in self.fields]
+
+
+class AnnualReviewForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReview
+        fields = ["meeting_date", "outcome", "decision_date", "draft_amended_plan_date"]
+        widgets = {
+            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            "decision_date": forms.DateInput(attrs={"type": "date"}),
+            "draft_amended_plan_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "meeting_date": "Date of the review meeting",
+            "outcome": "Outcome",
+            "decision_date": "Date the family was told the outcome",
+            "draft_amended_plan_date": "Date the draft amended plan was sent",
+        }
+
+    def _post_clean(self) -> None:  # the service validates the instance, with the domain rules
+        pass
+
+
+class PhaseTransferForm(forms.ModelForm):
+    class Meta:
+        model = PhaseTransfer
+        fields = ["due_date", "final_plan_date"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "final_plan_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "due_date": "Date the phase transfer review is due",
+            "final_plan_date": "Date the final amended plan was issued",
+        }
+
+    def _post_clean(self) -> None:
+        pass

@@ -1,10 +1,13 @@
-"""The placements app's import kinds: `providers-gias`, `children`, `placements` and `ofsted-outcomes`."""
+"""The placements app's import kinds: `providers-gias`, `children`, `placements`,
+`ofsted-outcomes` and `sen2-events` (annual reviews and phase transfers)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from core import choices
@@ -19,12 +22,20 @@ from . import rules
 from .models import (
     EHCP,
     REPORT_CARD_AREAS,
+    AnnualReview,
     AttendancePattern,
+    CeaseReason,
     Child,
+    Ethnicity,
+    IssueDecision,
+    PhaseTransfer,
     Placement,
     Provider,
     ReportCardGrade,
+    RequestSource,
+    ReviewOutcome,
     Sex,
+    UPNUnknown,
 )
 
 # --- Columns that name a recorded child or provider (used by the dps and panel kinds too) ---
@@ -266,6 +277,85 @@ EHCP_COLUMNS = {
 }
 NEED_COLUMNS = {"primary_need": "primary_need_id", "secondary_need": "secondary_need_id"}
 
+# --- SEN2 items (docs/sen2.md): on the child, and on the child's latest EHCP ---
+
+YES = {"y", "yes", "1", "true", "t"}
+NO = {"n", "no", "0", "false", "f"}
+
+
+def parse_flag(value: object) -> bool:
+    key = parsing.text(value).lower()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError("is not yes or no (Y, N, 1, 0, yes, no)")
+
+
+def parse_upn(value: object) -> str:
+    upn = parsing.text(value).upper()
+    if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", upn):
+        raise ValueError("is not a UPN: 13 characters, a letter, 11 digits, a digit or letter")
+    return upn
+
+
+def parse_uln(value: object) -> str:
+    uln = parsing.text(value)
+    if not re.fullmatch(r"[0-9]{10}", uln):
+        raise ValueError("is not a ULN: 10 digits")
+    return uln
+
+
+def parse_la(value: object) -> str:
+    la = parsing.text(value)
+    if not re.fullmatch(r"[0-9]{3}", la):
+        raise ValueError("is not a 3-digit LA number")
+    return la
+
+
+def _int_choice(choices):
+    def parse(value: object) -> int:
+        return int(parsing.parse_choice(value, [(str(v), label) for v, label in choices]))
+
+    return parse
+
+
+ASSESSMENT_ALIASES = {"y": "assess", "yes": "assess", "n": "refused", "no": "refused",
+                      "w": "withdrawn", "a": "pending"}  # fmt: skip
+
+CHILD_SEN2_COLUMNS = {
+    "ethnicity": lambda v: parsing.parse_choice(v, Ethnicity.choices),
+    "upn": parse_upn,
+    "uln": parse_uln,
+    "upn_unknown": lambda v: parsing.parse_choice(v, UPNUnknown.choices),
+}
+# column → (EHCP field, parser, value of a blank cell)
+EHCP_SEN2_COLUMNS: dict[str, tuple[str, Callable[[object], object], object]] = {
+    "request_source": ("request_source", _int_choice(RequestSource.choices), None),
+    "assessment_decision": (
+        "assessment_decision",
+        lambda v: parsing.parse_choice(v, EHCP.AssessmentDecision.choices, ASSESSMENT_ALIASES),
+        EHCP.AssessmentDecision.PENDING,
+    ),
+    "assessment_decision_date": ("assessment_decision_date", parsing.parse_date, None),
+    "issue_decision": (
+        "issue_decision",
+        lambda v: parsing.parse_choice(v, IssueDecision.choices),
+        "",
+    ),
+    "issue_decision_date": ("issue_decision_date", parsing.parse_date, None),
+    "request_mediation": ("request_mediation", parse_flag, False),
+    "request_tribunal": ("request_tribunal", parse_flag, False),
+    "assessment_mediation": ("assessment_mediation", parse_flag, False),
+    "assessment_tribunal": ("assessment_tribunal", parse_flag, False),
+    "other_mediation": ("other_mediation", parse_flag, False),
+    "other_tribunal": ("other_tribunal", parse_flag, False),
+    "week20_exception": ("week20_exception", parse_flag, False),
+    "personal_budget": ("personal_budget", parse_flag, False),
+    "cease_reason": ("cease_reason", _int_choice(CeaseReason.choices), None),
+    "transfer_la": ("transfer_la", parse_la, ""),
+}
+
 
 def latest_ehcps(child_ids) -> dict[int, EHCP]:
     """Each child's latest EHCP (the same choice as `selectors.current_ehcp`), in one query."""
@@ -308,6 +398,25 @@ class Children(ImportKind):
         Column("ehcp_ceased_date", False, "", ""),
         Column("primary_need", False, "SEN2 need code, e.g. ASD", "ASD"),
         Column("secondary_need", False, "", "SEMH"),
+        Column("ethnicity", False, "SEN2 / CBDS ethnicity code, e.g. WBRI", "WBRI"),
+        Column("upn", False, "Unique pupil number (13 characters)", "A123456789012"),
+        Column("uln", False, "Unique learner number (10 digits)", ""),
+        Column("upn_unknown", False, "UN1–UN10, when there is neither a UPN nor a ULN", ""),
+        Column("request_source", False, "SEN2 RequestSource 1–5 (1: parent or young person)", "1"),
+        Column("assessment_decision", False, "assess, refused, withdrawn or pending", "assess"),
+        Column("assessment_decision_date", False, "Date the family was told", "2023-02-20"),
+        Column("issue_decision", False, "Y, N or W (decision whether to issue)", "Y"),
+        Column("issue_decision_date", False, "Date the family was told (N)", ""),
+        Column("request_mediation", False, "Y or N", "N"),
+        Column("request_tribunal", False, "Y or N", "N"),
+        Column("assessment_mediation", False, "Y or N", "N"),
+        Column("assessment_tribunal", False, "Y or N", "N"),
+        Column("other_mediation", False, "Y or N", "N"),
+        Column("other_tribunal", False, "Y or N", "N"),
+        Column("week20_exception", False, "Y when a 20-week time limit exception applies", "N"),
+        Column("personal_budget", False, "Y or N", "N"),
+        Column("cease_reason", False, "SEN2 CeaseReason 1–9, when the plan ceased", ""),
+        Column("transfer_la", False, "3-digit LA number the plan transferred in from", ""),
     )
     key_columns = ("child_ref",)
 
@@ -330,6 +439,20 @@ class Children(ImportKind):
                 p.field(column, parsing.parse_date, to=f"_ehcp_{target}")
             for column, target in NEED_COLUMNS.items():
                 p.field(column, parse_need, to=f"_ehcp_{target}")
+            for column, parser in CHILD_SEN2_COLUMNS.items():
+                p.field(column, parser)
+                if p.data.get(column, "") is None:
+                    p.data[column] = ""
+            for column, (target, parser, blank) in EHCP_SEN2_COLUMNS.items():
+                p.field(column, parser, to=f"_ehcp_{target}")
+                if f"_ehcp_{target}" in p.data and p.data[f"_ehcp_{target}"] is None:
+                    p.data[f"_ehcp_{target}"] = blank
+            if p.data.get("upn_unknown") and (p.data.get("upn") or p.data.get("uln")):
+                p.error("upn_unknown", "must be blank when the child has a UPN or ULN")
+            if p.data.get("_ehcp_issue_decision") == "N" and not p.data.get(
+                "_ehcp_issue_decision_date"
+            ):
+                p.error("issue_decision_date", "is required when the issue decision is N")
             dob = p.data.get("date_of_birth")
             if dob and dob > dt.date.today():  # noqa: DTZ011 - a calendar date
                 p.error("date_of_birth", "is in the future")
@@ -345,7 +468,7 @@ class Children(ImportKind):
 
     @staticmethod
     def _has_ehcp_columns(context) -> bool:
-        return any(context.has(c) for c in [*EHCP_COLUMNS, *NEED_COLUMNS])
+        return any(context.has(c) for c in [*EHCP_COLUMNS, *NEED_COLUMNS, *EHCP_SEN2_COLUMNS])
 
     @staticmethod
     def _merged_ehcp(clean: dict, ehcp: EHCP | None) -> dict:
@@ -398,15 +521,15 @@ class Children(ImportKind):
             ehcp = ehcps.get(clean["_obj"].pk)
             merged = self._merged_ehcp(clean, ehcp)
             given = {k: v for k, v in clean.items() if k.startswith("_ehcp_")}
-            if ehcp is None and not any(v is not None for v in given.values()):
-                continue  # nothing to record: no EHCP, none in the file
+            if ehcp is None and not any(v is not None for v in merged.values()):
+                continue  # nothing to record: no EHCP, no dates or needs in the file
             status = ehcp_status(
                 merged["request_date"], merged["issue_date"], merged["ceased_date"]
             )
-            if ehcp is None:
-                new.append(EHCP(child=clean["_obj"], status=status, **merged))
-                continue
             values = {key.removeprefix("_ehcp_"): value for key, value in given.items()}
+            if ehcp is None:
+                new.append(EHCP(child=clean["_obj"], status=status, **{**values, **merged}))
+                continue
             if ehcp.status not in (EHCP.Status.ASSESSING, EHCP.Status.NOT_ISSUED) or (
                 merged["issue_date"] or merged["ceased_date"]
             ):
@@ -628,6 +751,125 @@ def _until(end: dt.date | None) -> str:
     return f" to {end:%d/%m/%Y}" if end else " with no end date"
 
 
+# --- sen2-events: annual reviews and phase transfers ---------------------------------------
+
+EVENT_ALIASES = {
+    "annual_review": "annual_review",
+    "review": "annual_review",
+    "phase_transfer": "phase_transfer",
+    "transfer": "phase_transfer",
+}
+EVENT_CHOICES = [("annual_review", "Annual review"), ("phase_transfer", "Phase transfer")]
+
+
+class Sen2Events(ImportKind):
+    name = "sen2-events"
+    label = "Annual reviews and phase transfers"
+    description = (
+        "Annual reviews and phase transfers of each child's latest EHC plan, for the SEN2 return."
+    )
+    columns = (
+        Column("child_ref", True, "Must be a child already recorded, with an issued plan", "WS1"),
+        Column("event", True, "annual_review or phase_transfer", "annual_review"),
+        Column("date", True, "Review meeting date, or the phase transfer's due date", "2025-10-01"),
+        Column("outcome", False, "Annual reviews: M (maintain), C (cease) or A (amend)", "M"),
+        Column("decision_date", False, "Annual reviews: date the family was told", "2025-10-20"),
+        Column("draft_amended_plan_date", False, "Annual reviews with outcome A", ""),
+        Column("final_plan_date", False, "Phase transfers: final amended plan issued", ""),
+    )
+    key_columns = ("child_ref", "event", "date")
+
+    def validate_chunk(self, rows: list[Row], context: ImportContext):
+        parsed = []
+        for row in rows:
+            p = RowParser(row, context)
+            p.text("child_ref", required=True, max_length=32)
+            p.field(
+                "event",
+                lambda v: parsing.parse_choice(v, EVENT_CHOICES, EVENT_ALIASES),
+                required=True,
+            )
+            p.field("date", parsing.parse_date, required=True)
+            p.field("outcome", lambda v: parsing.parse_choice(v, ReviewOutcome.choices))
+            for column in ("decision_date", "draft_amended_plan_date", "final_plan_date"):
+                p.field(column, parsing.parse_date)
+            event, day = p.data.get("event"), p.data.get("date")
+            decision = p.data.get("decision_date")
+            review_only = ("outcome", "decision_date", "draft_amended_plan_date")
+            if event == "annual_review":
+                if p.data.get("final_plan_date"):
+                    p.error("final_plan_date", "is for phase transfers only")
+                if p.data.get("outcome") and not decision:
+                    p.error("decision_date", "is required with an outcome")
+                if decision and not p.data.get("outcome"):
+                    p.error("outcome", "is required with a decision date")
+                if day and decision and decision < day:
+                    p.error("decision_date", f"is before the meeting date {day:%d/%m/%Y}")
+            elif event == "phase_transfer":
+                for column in review_only:
+                    if p.data.get(column):
+                        p.error(column, "is for annual reviews only")
+            parsed.append(p)
+        refs = {p.data["child_ref"] for p in parsed if p.data.get("child_ref")}
+        children = dict(Child.objects.filter(child_ref__in=refs).values_list("child_ref", "id"))
+        plans = latest_ehcps(children.values())
+        clean_rows, errors = [], []
+        for p in parsed:
+            ref = p.data.get("child_ref")
+            plan = plans.get(children.get(ref, 0)) if ref else None
+            if ref and ref not in children:
+                p.error("child_ref", "is not a known child: import the child first")
+            elif ref and (plan is None or plan.issue_date is None):
+                p.error("child_ref", "has no issued EHC plan")
+            elif plan is not None and p.data.get("date") and p.data["date"] < plan.issue_date:
+                p.error("date", f"is before the plan was issued ({plan.issue_date:%d/%m/%Y})")
+            if p.ok and plan is not None:
+                data = p.data
+                data["ehcp_id"] = plan.pk
+                data["_key"] = (ref, data["event"], data["date"])
+                data["_exists"] = False
+                clean_rows.append(data)
+            errors.extend(p.errors)
+        return clean_rows, errors
+
+    def write_chunk(self, clean_rows: list[dict], context: ImportContext):
+        created = updated = 0
+        for event, model, date_field, fields in (
+            (
+                "annual_review",
+                AnnualReview,
+                "meeting_date",
+                ("outcome", "decision_date", "draft_amended_plan_date"),
+            ),
+            ("phase_transfer", PhaseTransfer, "due_date", ("final_plan_date",)),
+        ):
+            rows = [c for c in clean_rows if c["event"] == event]
+            if not rows:
+                continue
+            existing = {
+                (obj.ehcp_id, getattr(obj, date_field)): obj
+                for obj in model.objects.filter(ehcp_id__in={c["ehcp_id"] for c in rows})
+            }
+            new, changed, changed_fields = [], [], set()
+            for c in rows:
+                values = {name: c[name] for name in fields if name in c}
+                if "outcome" in values and values["outcome"] is None:
+                    values["outcome"] = ""
+                obj = existing.get((c["ehcp_id"], c["date"]))
+                if obj is None:
+                    obj = model(ehcp_id=c["ehcp_id"], **{date_field: c["date"]}, **values)
+                    existing[(c["ehcp_id"], c["date"])] = obj
+                    new.append(obj)
+                elif names := apply_changes(obj, values):
+                    changed_fields.update(names)
+                    changed.append(obj)
+            bulk_create(model, new, context)
+            bulk_update(model, changed, changed_fields, context)
+            created += len(new)
+            updated += len(changed)
+        return created, updated
+
+
 register_import_kind(ProvidersGias())
 register_import_kind(Children())
 register_import_kind(Placements())
@@ -750,3 +992,4 @@ class OfstedOutcomes(ImportKind):
 
 
 register_import_kind(OfstedOutcomes())
+register_import_kind(Sen2Events())

@@ -256,3 +256,11 @@ def parse_need_code(text: str | None) -> str | None:
         if wanted == label.lower() or wanted == label.split(" - ", 1)[1].lower():
             return code
     return None
+
+
+TWENTY_WEEKS_DAYS = 140
+
+
+def issued_within_20_weeks(request_date: dt.date, issue_date: dt.date) -> bool:
+    """20-week timeliness: the plan was issued within 140 days of the request (docs/definitions.md)."""
+    return (issue_date - request_date).days <= TWENTY_WEEKS_DAYS

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, TypedDict
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from core.money import round_half_up
+
+from . import rules
 from .models import EHCP, Child, Placement, Provider
 
 if TYPE_CHECKING:
@@ -64,9 +68,18 @@ def child_detail(*, child_ref: str) -> Child:
         ),
         # Consultations (dps) and panel requests (panel) sit above this app: they are reached
         # through their reverse relations by name, so placements imports neither (ADR 0001).
+        "ehcps__annual_reviews",
+        "ehcps__phase_transfers",
         "consultations__provider",
         "panel_requests__meeting",
         "panel_requests__provider",
+    ).get(child_ref=child_ref)
+
+
+def child_with_ehcps(*, child_ref: str) -> Child:
+    """A child with their EHCPs and the EHCPs' needs: the SEN2 edit pages."""
+    return Child.objects.prefetch_related(
+        Prefetch("ehcps", queryset=EHCP.objects.select_related("primary_need", "secondary_need"))
     ).get(child_ref=child_ref)
 
 
@@ -126,3 +139,56 @@ def placement_register(
 def child_by_ref(child_ref: str) -> Child | None:
     """A child by reference, any case, with EHCPs prefetched for `current_ehcp`."""
     return Child.objects.filter(child_ref__iexact=child_ref).prefetch_related("ehcps").first()
+
+
+def ehcp_timeliness(*, date_from: dt.date, date_to: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """EHCP 20-week timeliness for plans issued from `date_from` to `date_to` (inclusive), in
+    total and by month of issue: the share issued within 20 weeks (140 days) of the request.
+
+    Plans whose 20-week time limit exception applies (`EHCP.week20_exception`, SEN2 Week20: the
+    exceptions of the SEND Regulations 2014, reg. 13(3)) are left out of the share and counted
+    apart; a plan with no request date cannot be timed and is left out too.
+    """
+    plans = EHCP.objects.filter(
+        issue_date__gte=date_from, issue_date__lte=date_to, request_date__isnull=False
+    ).values_list("request_date", "issue_date", "week20_exception")
+    buckets: dict[str, dict[str, int]] = {}
+
+    def bucket(key: str) -> dict[str, int]:
+        return buckets.setdefault(key, {"issued": 0, "excepted": 0, "within_20_weeks": 0})
+
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        bucket(month.strftime("%Y-%m"))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    total = {"issued": 0, "excepted": 0, "within_20_weeks": 0}
+    for request_date, issue_date, excepted in plans.iterator(chunk_size=2000):
+        if request_date is None or issue_date is None:  # filtered out above
+            continue
+        for counts in (total, bucket(issue_date.strftime("%Y-%m"))):
+            counts["issued"] += 1
+            if excepted:
+                counts["excepted"] += 1
+            elif rules.issued_within_20_weeks(request_date, issue_date):
+                counts["within_20_weeks"] += 1
+
+    def row(period: str, counts: dict[str, int]) -> dict[str, Any]:
+        counted = counts["issued"] - counts["excepted"]
+        percent = (
+            round_half_up(Decimal(100 * counts["within_20_weeks"]) / counted, 1)
+            if counted
+            else None
+        )
+        return {
+            "period": period,
+            "issued": counts["issued"],
+            "excepted": counts["excepted"],
+            "counted": counted,
+            "within_20_weeks": counts["within_20_weeks"],
+            "percent_within_20_weeks": percent,
+        }
+
+    return {
+        "total": [row(f"{date_from.isoformat()} to {date_to.isoformat()}", total)],
+        "months": [row(key, counts) for key, counts in sorted(buckets.items())],
+    }

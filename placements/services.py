@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from decimal import Decimal
 from typing import Final
 
@@ -16,7 +17,16 @@ from core.history import history_user_set, save_as
 from core.signals import figures_changed_on_commit
 
 from . import rules
-from .models import Child, Placement, Provider
+from .models import (
+    EHCP,
+    AnnualReview,
+    Child,
+    IssueDecision,
+    PhaseTransfer,
+    Placement,
+    Provider,
+    ReviewOutcome,
+)
 
 
 def _validate_constraints(instance: Placement) -> None:
@@ -227,3 +237,188 @@ def placement_withdraw(*, placement: Placement, version: int, user: User | None)
     save_as(current, user, update_fields=["withdrawn", "version", "updated_at"])
     figures_changed_on_commit(Placement, f"placement {current.pk} withdrawn")
     return current
+
+
+# --- SEN2 items entered where casework happens ------------------------------------------------
+
+SEN2_CHILD_FIELDS: Final = ("ethnicity", "upn", "uln", "upn_unknown")
+SEN2_EHCP_FIELDS: Final = (
+    "request_date",
+    "request_source",
+    "request_in_youth_accommodation",
+    "request_mediation",
+    "request_tribunal",
+    "request_exported",
+    "assessment_decision",
+    "assessment_decision_date",
+    "issue_decision",
+    "issue_decision_date",
+    "assessment_mediation",
+    "assessment_tribunal",
+    "other_mediation",
+    "other_tribunal",
+    "week20_exception",
+    "primary_need",
+    "secondary_need",
+    "plan_residential",
+    "plan_work_based_learning",
+    "personal_budget",
+    "personal_budget_organised",
+    "personal_budget_direct_payments",
+    "cease_reason",
+    "transfer_la",
+)
+UPN_PATTERN: Final = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+
+
+def _sen2_child_errors(child: Child) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if child.upn and not UPN_PATTERN.fullmatch(child.upn):
+        errors["upn"] = "Enter a UPN of 13 characters: a letter, 11 digits, then a digit or letter"
+    if child.uln and not re.fullmatch(r"[0-9]{10}", child.uln):
+        errors["uln"] = "Enter a ULN of 10 digits"
+    if child.upn_unknown and (child.upn or child.uln):
+        errors["upn_unknown"] = "Leave the reason blank when the child has a UPN or ULN"
+    return errors
+
+
+def _sen2_ehcp_errors(ehcp: EHCP, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    decision = ehcp.assessment_decision
+    decided = decision in (EHCP.AssessmentDecision.ASSESS, EHCP.AssessmentDecision.REFUSED)
+    if decided and not ehcp.assessment_decision_date:
+        errors["assessment_decision_date"] = (
+            "Enter the date the family was told the decision whether to assess"
+        )
+    for name in ("request_date", "assessment_decision_date", "issue_decision_date"):
+        value = getattr(ehcp, name)
+        if value and value > today:
+            errors[name] = "The date must be today or in the past"
+    if (
+        ehcp.request_date
+        and ehcp.assessment_decision_date
+        and ehcp.assessment_decision_date < ehcp.request_date
+        and "assessment_decision_date" not in errors
+    ):
+        errors["assessment_decision_date"] = "The decision must be on or after the request date"
+    if ehcp.issue_decision == IssueDecision.NOT_ISSUE and not ehcp.issue_decision_date:
+        errors["issue_decision_date"] = "Enter the date the family was told no plan would be issued"
+    if ehcp.ceased_date and not ehcp.cease_reason:
+        errors["cease_reason"] = "Choose why the plan ceased"
+    if ehcp.transfer_la and not re.fullmatch(r"[0-9]{3}", ehcp.transfer_la):
+        errors["transfer_la"] = "Enter the 3-digit LA number, for example 886"
+    if ehcp.primary_need_id and ehcp.primary_need_id == ehcp.secondary_need_id:
+        errors["secondary_need"] = "The secondary need must differ from the primary need"
+    return errors
+
+
+@transaction.atomic
+def sen2_details_update(
+    *,
+    child: Child,
+    ehcp: EHCP | None,
+    child_values: dict[str, object],
+    ehcp_values: dict[str, object],
+    user: User | None,
+    today: dt.date | None = None,
+) -> None:
+    """Change the SEN2 items of a child and of one of their EHCPs, together or not at all.
+    Each record keeps its history (who changed what, when)."""
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    for name, value in child_values.items():
+        if name not in SEN2_CHILD_FIELDS:
+            raise ValueError(f"{name} is not a SEN2 item of the child")
+        setattr(child, name, value)
+    child.upn = (child.upn or "").strip().upper()
+    child.uln = (child.uln or "").strip()
+    errors = _sen2_child_errors(child)
+    current: EHCP | None = None
+    if ehcp is not None:
+        current = EHCP.objects.select_for_update().get(pk=ehcp.pk, child=child)
+        for name, value in ehcp_values.items():
+            if name not in SEN2_EHCP_FIELDS:
+                raise ValueError(f"{name} is not a SEN2 item of the EHCP")
+            setattr(current, name, value)
+        current.transfer_la = (current.transfer_la or "").strip()
+        errors.update(_sen2_ehcp_errors(current, today))
+        if (
+            current.request_date
+            and current.issue_date
+            and current.issue_date < current.request_date
+            and "request_date" not in errors
+        ):
+            errors["request_date"] = "The request must be on or before the plan's issue date"
+    if errors:
+        raise DomainError(errors)
+    full_clean_or_raise(child)
+    save_as(child, user)
+    if current is not None:
+        full_clean_or_raise(current)
+        _validate_ehcp_constraints(current)
+        save_as(current, user)
+
+
+def _validate_ehcp_constraints(ehcp: EHCP) -> None:
+    try:
+        ehcp.validate_constraints()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
+
+
+@transaction.atomic
+def annual_review_add(
+    *,
+    ehcp: EHCP,
+    meeting_date: dt.date,
+    outcome: str = "",
+    decision_date: dt.date | None = None,
+    draft_amended_plan_date: dt.date | None = None,
+    user: User | None,
+) -> AnnualReview:
+    """Record an annual review of a plan (SEN2 ReviewMeeting, ReviewOutcome, LastReview)."""
+    if ehcp.issue_date is None:
+        raise DomainError({"meeting_date": "Only an issued plan has annual reviews"})
+    if meeting_date < ehcp.issue_date:
+        raise DomainError({"meeting_date": "The meeting must be on or after the plan was issued"})
+    if decision_date and decision_date < meeting_date:
+        raise DomainError({"decision_date": "The decision must be on or after the meeting"})
+    if outcome and not decision_date:
+        raise DomainError({"decision_date": "Enter the date the family was told the outcome"})
+    if decision_date and not outcome:
+        raise DomainError({"outcome": "Choose the outcome the family was told"})
+    if draft_amended_plan_date and outcome != ReviewOutcome.AMEND:
+        raise DomainError(
+            {"draft_amended_plan_date": "Only a decision to amend the plan has a draft"}
+        )
+    review = AnnualReview(
+        ehcp=ehcp,
+        meeting_date=meeting_date,
+        outcome=outcome,
+        decision_date=decision_date,
+        draft_amended_plan_date=draft_amended_plan_date,
+    )
+    full_clean_or_raise(review)
+    save_as(review, user)
+    return review
+
+
+@transaction.atomic
+def phase_transfer_add(
+    *,
+    ehcp: EHCP,
+    due_date: dt.date,
+    final_plan_date: dt.date | None = None,
+    user: User | None,
+) -> PhaseTransfer:
+    """Record a phase transfer of a plan (SEN2 PhaseTransferDueDate, PhaseTransferFinalDate)."""
+    if ehcp.issue_date is None:
+        raise DomainError({"due_date": "Only an issued plan has phase transfers"})
+    if final_plan_date and final_plan_date < ehcp.issue_date:
+        raise DomainError(
+            {"final_plan_date": "The amended plan must be on or after the plan was issued"}
+        )
+    transfer = PhaseTransfer(ehcp=ehcp, due_date=due_date, final_plan_date=final_plan_date)
+    full_clean_or_raise(transfer)
+    save_as(transfer, user)
+    return transfer

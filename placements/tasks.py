@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from .models import Child
+from .sen2.services import sen2_check_run
 
 
 @shared_task(name="placements.tasks.ping_database")
 def ping_database() -> int:
     """How many children the worker can see: a read-only smoke check that it reaches our database."""
     return Child.objects.count()
+
+
+@shared_task(name="placements.tasks.run_sen2_check")
+def run_sen2_check(job_id: int) -> dict[str, Any]:
+    """Build and check the SEN2 return a Job stands for; a finished job is left alone."""
+    return sen2_check_run(job_id=job_id)

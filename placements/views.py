@@ -15,7 +15,15 @@ from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
 
 from . import exports, rules, selectors, services
-from .forms import ChildSearchForm, PlacementChangeForm, PlacementRegisterForm, ProviderSearchForm
+from .forms import (
+    AnnualReviewForm,
+    ChildSearchForm,
+    PhaseTransferForm,
+    PlacementChangeForm,
+    PlacementRegisterForm,
+    ProviderSearchForm,
+    Sen2DetailsForm,
+)
 from .models import Child, Placement, Provider
 from .sen2 import extract as sen2_extract
 from .sen2 import spec as sen2_spec
@@ -220,3 +228,108 @@ def sen2_export(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="sen2-working-extract-{census_date.isoformat()}.zip"'
     )
     return response
+
+
+# --- SEN2 items, entered where casework happens -------------------------------------------------
+
+
+def _child_and_ehcp(child_ref: str, ehcp_id: str | None = None):
+    try:
+        child = selectors.child_with_ehcps(child_ref=child_ref)
+    except Child.DoesNotExist as error:
+        raise Http404("No child with that reference") from error
+    ehcps = list(child.ehcps.all())
+    if ehcp_id:
+        ehcp = next((e for e in ehcps if str(e.pk) == ehcp_id), None)
+        if ehcp is None:
+            raise Http404("That EHCP is not this child's")
+    else:
+        ehcp = selectors.current_ehcp(child)
+    return child, ehcp
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.CASEWORK, raise_exception=True)
+def child_sen2_change(request: HttpRequest, child_ref: str) -> HttpResponse:
+    """Change the SEN2 items of the child and of their current EHCP (or `?ehcp=ID`)."""
+    child, ehcp = _child_and_ehcp(child_ref, request.GET.get("ehcp"))
+    status = 200
+    if request.method == "POST":
+        form = Sen2DetailsForm(request.POST, with_ehcp=ehcp is not None)
+        if form.is_valid():
+            try:
+                services.sen2_details_update(
+                    child=child,
+                    ehcp=ehcp,
+                    child_values=form.child_values(),
+                    ehcp_values=form.ehcp_values(),
+                    user=request.user,
+                )
+            except DomainError as error:
+                error.add_to_form(form)
+                status = 400
+            else:
+                messages.success(request, "The SEN2 details have been saved.")
+                return redirect("placements:child_detail", child_ref=child.child_ref)
+        else:
+            status = 400
+    else:
+        initial = {name: getattr(child, name) for name in services.SEN2_CHILD_FIELDS}
+        if ehcp is not None:
+            initial.update(
+                {
+                    name: getattr(ehcp, f"{name}_id" if name.endswith("_need") else name)
+                    for name in services.SEN2_EHCP_FIELDS
+                }
+            )
+        form = Sen2DetailsForm(initial=initial, with_ehcp=ehcp is not None)
+    return render(
+        request,
+        "placements/child_sen2_change.html",
+        {"form": form, "child": child, "ehcp": ehcp, "nav_section": "children"},
+        status=status,
+    )
+
+
+def _plan_event_add(request: HttpRequest, child_ref: str, form_class, add, what: str):
+    child, ehcp = _child_and_ehcp(child_ref, request.GET.get("ehcp"))
+    if ehcp is None:
+        raise Http404("This child has no EHCP")
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                add(ehcp=ehcp, user=request.user, **form.cleaned_data)
+            except DomainError as error:
+                error.add_to_form(form)
+                status = 400
+            else:
+                messages.success(request, f"The {what} has been added.")
+                return redirect("placements:child_detail", child_ref=child.child_ref)
+        else:
+            status = 400
+    else:
+        form = form_class()
+    return render(
+        request,
+        "placements/plan_event_add.html",
+        {"form": form, "child": child, "ehcp": ehcp, "what": what, "nav_section": "children"},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.CASEWORK, raise_exception=True)
+def annual_review_add(request: HttpRequest, child_ref: str) -> HttpResponse:
+    return _plan_event_add(
+        request, child_ref, AnnualReviewForm, services.annual_review_add, "annual review"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.CASEWORK, raise_exception=True)
+def phase_transfer_add(request: HttpRequest, child_ref: str) -> HttpResponse:
+    return _plan_event_add(
+        request, child_ref, PhaseTransferForm, services.phase_transfer_add, "phase transfer"
+    )

@@ -49,9 +49,11 @@ def prepare_return(
     year: int | None = None,
     serial_no: int = 1,
     generated_at: dt.datetime | None = None,
+    progress: records.Progress | None = None,
 ) -> Sen2Return:
     """The return for a census date (default: DfE's census day of `year`, or of the collection
-    being prepared), with its schema errors and the records that break a rule."""
+    being prepared), with its schema errors and the records that break a rule. `progress`
+    (done, total, message) is told how the reading of records is going."""
     if census_date is None:
         census_date = (
             spec.census_day(year)
@@ -59,7 +61,9 @@ def prepare_return(
             else spec.default_census_day(timezone.localdate())
         )
     la_code = settings.COUNCIL_LA_CODE if la_code is None else la_code
-    persons = records.collect(census_date)
+    persons = records.collect(census_date, progress=progress)
+    if progress:
+        progress(len(persons), len(persons), "Writing the XML and checking it")
     tree = document.write(
         persons,
         census_date=census_date,

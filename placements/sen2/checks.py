@@ -41,6 +41,12 @@ class Issue:
     item: str
     message: str
 
+    @property
+    def child_ref(self) -> str:
+        """The child whose page the record is fixed on ('' for the header)."""
+        match = re.match(r"child ([^,]+)", self.record)
+        return match.group(1) if match else ""
+
 
 def _date(value: str) -> dt.date | None:
     try:

@@ -19,6 +19,7 @@ period P (the calendar year before C):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -391,8 +392,12 @@ def _request(
     return request
 
 
-def collect(census_date: dt.date) -> list[Node]:
-    """Every person in the return, with their in-scope requests nested as in the XML."""
+Progress = Callable[[int, int, str], None]
+
+
+def collect(census_date: dt.date, *, progress: Progress | None = None) -> list[Node]:
+    """Every person in the return, with their in-scope requests nested as in the XML.
+    `progress(done, total, message)` is told every 500 children read."""
     period_start, _ = spec.collection_period(census_date)
     ehcps = EHCP.objects.order_by("request_date", "issue_date", "id").prefetch_related(
         Prefetch("named_settings", queryset=NamedSetting.objects.select_related("provider")),
@@ -414,7 +419,10 @@ def collect(census_date: dt.date) -> list[Node]:
         )
     )
     persons: list[Node] = []
-    for child in children.iterator(chunk_size=500):
+    total = children.count() if progress else 0
+    for done, child in enumerate(children.iterator(chunk_size=500)):
+        if progress and done % 500 == 0:
+            progress(done, total, f"Reading children's records: {done:,} of {total:,}")
         in_scope = [
             e
             for e in child.ehcps.all()

@@ -1,0 +1,92 @@
+"""The commissioners' SEN2 page: choose the collection, check the return (a Job), see every
+record that breaks a rule linked to the child's page, download the XML."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core import roles
+from core.htmx import render_page_or_partial
+from core.models import Job
+from placements.forms import Sen2CheckForm
+
+from . import selectors, services, spec
+from .checks import RULES
+
+ISSUES_PAGE_SIZE = 100
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def sen2_return(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = Sen2CheckForm(request.POST)
+        if form.is_valid():
+            user = request.user if isinstance(request.user, User) else None
+            job = services.sen2_check_start(census_date=form.cleaned_data["census_date"], user=user)
+            return redirect("placements:sen2_check", job_id=job.pk)
+        status = 400
+    else:
+        form = Sen2CheckForm(initial={"census_date": spec.default_census_day(timezone.localdate())})
+    return render(
+        request,
+        "placements/sen2/return.html",
+        {
+            "form": form,
+            "checks": selectors.sen2_checks_recent(),
+            "census_days": sorted(spec.CENSUS_DAYS.values()),
+            "nav_section": "imports",
+        },
+        status=status,
+    )
+
+
+def _job(job_id: int) -> Job:
+    try:
+        return selectors.sen2_check_get(job_id=job_id)
+    except Job.DoesNotExist as error:
+        raise Http404("No SEN2 check with that number") from error
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(job_id)
+    rule = request.GET.get("rule", "")
+    if rule not in RULES:
+        rule = ""
+    context: dict[str, object] = {"job": job, "rule": rule, "nav_section": "imports"}
+    if job.status == Job.Status.SUCCEEDED:
+        counts = selectors.sen2_check_counts(job=job)
+        issues = selectors.sen2_check_issues(job=job, rule=rule)
+        context.update(
+            counts=counts,
+            chart=selectors.sen2_counts_chart(counts),
+            page=Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page")),
+            rule_description=RULES.get(rule, ""),
+            form=Sen2CheckForm(initial={"census_date": job.result["census_date"]}),
+        )
+    return render_page_or_partial(request, "placements/sen2/check.html", "progress", context)
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def sen2_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The XML exactly as it was checked; only when it validates against the schema."""
+    job = _job(job_id)
+    path = services.job_file(job, ".xml")
+    if job.status != Job.Status.SUCCEEDED or not job.result.get("schema_valid"):
+        raise Http404("This check has no valid return to download")
+    if not path.exists():
+        raise Http404("The return is no longer kept: check it again")
+    name = f"sen2-{job.result['la_code']}-{job.result['census_date']}.xml"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/xml"
+    )
