@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from . import loader, metrics
+from . import loader, metrics, sufficiency_services
 from .models import BudgetLine, DashboardSnapshot
 
 
@@ -27,7 +27,10 @@ def _headline(as_of: dt.date) -> dict[str, Any]:
     return data
 
 
-DASHBOARDS: dict[str, Callable[[dt.date], dict[str, Any]]] = {"headline": _headline}
+DASHBOARDS: dict[str, Callable[[dt.date], dict[str, Any]]] = {
+    "headline": _headline,
+    sufficiency_services.DASHBOARD: sufficiency_services.sufficiency_compute,
+}
 
 
 def snapshots_recompute(
@@ -57,6 +60,7 @@ def snapshots_recompute(
             )[0]
             for name, data in results.items()
         ]
+        sufficiency_services.sufficiency_scenarios_refresh()
     if progress:
         progress(len(DASHBOARDS), len(DASHBOARDS), "done")
     return snapshots
