@@ -96,8 +96,11 @@ def test_phase_from_ncy():
 
 def test_census_has_ncy_need_and_group(history):
     c2023 = history[2023].set_index("child_id")
-    assert len(history[2022]) == 8 and len(history[2023]) == 9 and len(history[2024]) == 9
-    assert c2023.loc[1, "ncy"] == 7 and c2023.loc[5, "ncy"] == 10
+    assert len(history[2022]) == 8
+    assert len(history[2023]) == 9
+    assert len(history[2024]) == 9
+    assert c2023.loc[1, "ncy"] == 7
+    assert c2023.loc[5, "ncy"] == 10
     assert c2023.loc[3, "group"] == "inmss"
     assert 6 not in c2023.index  # the EHCP ceased before 1 October 2023
 
@@ -201,7 +204,8 @@ def test_build_round_trips_the_model_through_json():
         columns=["setting_group", "low_age", "high_age", "capacity", "resourced_provision_capacity"]
     )
     data = s.build(children, ehcps, placements, providers, dt.date(2024, 11, 1))
-    assert data["base_year"] == 2024 and data["history_years"][0] == 2019
+    assert data["base_year"] == 2024
+    assert data["history_years"][0] == 2019
     model = s.model_from_json(data["model"])
     assert s.results(model) == data["baseline"]
     assert data["average_costs"] == {"inmss": 60000.0, "special": 30000.0, "srp": 20000.0}
