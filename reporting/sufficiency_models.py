@@ -95,3 +95,7 @@ class PlannedPlaces(models.Model):
 
     def __str__(self) -> str:
         return f"{self.places} {self.setting_group} places from {self.academic_year}"
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}/{(self.academic_year + 1) % 100:02d}"

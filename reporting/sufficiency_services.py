@@ -194,7 +194,7 @@ def sufficiency_scenario_create(
                 save_as(scenario, user)
         except IntegrityError as error:
             raise DomainError({"name": "There is already a scenario with this name"}) from error
-        if has_places:
+        if has_places and academic_year is not None and places is not None:
             line = PlannedPlaces(
                 scenario=scenario,
                 setting_group=setting_group,
