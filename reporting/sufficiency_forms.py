@@ -89,6 +89,7 @@ def _places_fields(prefix_label: str, required: bool) -> dict[str, forms.Field]:
             required=required,
             min_value=1,
             max_value=10000,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             error_messages={
                 "required": "Enter the number of places",
                 "invalid": "The number of places must be a whole number, like 100",
@@ -106,7 +107,10 @@ class ScenarioForm(forms.Form):
         error_messages={"required": "Enter a name for the scenario"},
     )
     description = forms.CharField(
-        label="Description (optional)", required=False, max_length=2000, widget=forms.Textarea
+        label="Description (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     ehcp_change_percent = forms.DecimalField(
         label="Change in new EHCPs (%)",
@@ -115,6 +119,7 @@ class ScenarioForm(forms.Form):
         max_value=Decimal(100),
         max_digits=5,
         decimal_places=1,
+        widget=forms.TextInput,
         help_text="For example, -20 for a fifth fewer new EHCPs a year. Leave blank for no change",
         error_messages={
             "invalid": "The change in new EHCPs must be a percentage, like -20",
@@ -144,6 +149,8 @@ class ScenarioForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the filter form on the same page has fields of the same names.
+        kwargs.setdefault("auto_id", "scenario-%s")
         super().__init__(*args, **kwargs)
         fields = _places_fields("Places open", required=False)
         fields["setting_group"].label = "Provision of the added places"

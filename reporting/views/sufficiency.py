@@ -107,6 +107,21 @@ def _page(
                     else None,
                 }
             )
+    provision_table = []
+    for grp in provisions:
+        rows = [r for r in provision_rows if r["group"] == grp]
+        short = PROVISION_LABELS.get(grp, GROUP_LABELS.get(grp, grp))
+        if any(r["places"] is not None for r in rows):
+            provision_table.append(
+                {"label": f"{short} places", "cells": [r["places"] for r in rows]}
+            )
+        provision_table.append(
+            {"label": f"{short}: children", "cells": [r["children"] for r in rows]}
+        )
+        if any(r["places"] is not None for r in rows):
+            provision_table.append(
+                {"label": f"{short}: free places", "cells": [r["free"] for r in rows], "free": True}
+            )
     palette_datasets = []
     for grp in provisions:
         rows = [r for r in provision_rows if r["group"] == grp]
@@ -178,6 +193,7 @@ def _page(
     final = inmss_rows[-1]
     headline = {
         "base_year": calendar.academic_year_label(base),
+        "census_day": sufficiency.census_date(base),
         "final_year": labels[-1],
         "children_now": _shown(total_now, suppress),
         "inmss_now": inmss_rows[0]["baseline"],
@@ -189,6 +205,12 @@ def _page(
         "inmss_difference_abs": abs(final["difference"])
         if final["difference"] is not None
         else None,
+        "cost_difference_abs": (
+            abs(final["scenario_cost"] - final["baseline_cost"])
+            if isinstance(final["scenario_cost"], float)
+            and isinstance(final["baseline_cost"], float)
+            else None
+        ),
         "cost_difference": (
             final["scenario_cost"] - final["baseline_cost"]
             if isinstance(final["scenario_cost"], float)
@@ -197,18 +219,32 @@ def _page(
         ),
     }
     mape = sorted(data["mape"], key=lambda r: sufficiency.GROUPS.index(r["group"]))
+    tested = [r["academic_year"] for r in data["backtest"]]
+    last_test = max(tested) if tested else None
+    last_errors = {
+        r["group"]: round(r["ape"], 1)
+        for r in data["backtest"]
+        if r["academic_year"] == last_test and r["ape"] is not None
+    }
     return {
         "years": labels,
         "headline": headline,
         "provision_rows": provision_rows,
+        "provision_table": provision_table,
         "capacity_chart": capacity_chart,
         "inmss_rows": inmss_rows,
         "inmss_chart": inmss_chart,
         "group_rows": group_rows,
         "mape": [
-            {**r, "label": GROUP_LABELS.get(r["group"], r["group"]), "mape": round(r["mape"], 1)}
+            {
+                **r,
+                "label": GROUP_LABELS.get(r["group"], r["group"]),
+                "mape": round(r["mape"], 1),
+                "last": last_errors.get(r["group"]),
+            }
             for r in mape
         ],
+        "last_test_year": calendar.academic_year_label(last_test) if last_test else None,
         "history_years": [calendar.academic_year_label(y) for y in data["history_years"]],
         "costs": [
             {"label": GROUP_LABELS.get(g, g), "cost": c}

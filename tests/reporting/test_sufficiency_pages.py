@@ -77,6 +77,7 @@ def test_manager_sees_places_and_children_with_small_numbers_suppressed(manager_
     assert inmss_now["baseline_cost"] == 600000.0
     assert "Figures as of 1 November 2025" in page.content.decode()
     assert page.context["mape"]  # the back-test ran on 2023/24 and 2024/25
+    assert page.context["last_test_year"] == "2025/26"
 
 
 def test_officer_sees_small_numbers(officer_client):
