@@ -19,6 +19,7 @@ ADD_PANEL_REQUEST = "panel.add_panelrequest"
 DECIDE_REQUEST = "panel.decide_request"
 VIEW_PANEL_SUMMARY = "panel.view_panel_summary"
 VIEW_DASHBOARDS = "reporting.view_dashboards"
+MANAGE_SUFFICIENCY = "reporting.manage_sufficiency"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         DECIDE_REQUEST,
         VIEW_PANEL_SUMMARY,
         VIEW_DASHBOARDS,
+        MANAGE_SUFFICIENCY,
         "placements.view_child",
         "placements.view_placement",
         "placements.add_placement",
@@ -55,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "panel.change_panelrequest",
         "dps.view_consultation",
     ],
-    MANAGER: [VIEW_PANEL_SUMMARY, VIEW_DASHBOARDS, "placements.view_provider"],
+    MANAGER: [VIEW_PANEL_SUMMARY, VIEW_DASHBOARDS, MANAGE_SUFFICIENCY, "placements.view_provider"],
     ADMIN: [],  # every permission, below
 }
 

@@ -46,3 +46,8 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dashboard} as of {self.as_of}"
+
+
+from .sufficiency_models import PlannedPlaces, SufficiencyScenario  # noqa: E402
+
+__all__ = ["BudgetLine", "DashboardSnapshot", "PlannedPlaces", "SufficiencyScenario"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.models import Job
 from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
 
-from . import builders, loader, metrics
+from . import builders, loader, metrics, sufficiency_services
 from .loader import Frames
 from .models import DashboardSnapshot
 
@@ -45,6 +45,9 @@ def _headline(frames: Frames, as_of: dt.date) -> dict[str, Any]:
 DASHBOARDS: dict[str, Callable[[Frames, dt.date], dict[str, Any]]] = {
     "headline": _headline,
     **builders.builders(settings.COUNCIL_LA_NAME),
+    sufficiency_services.DASHBOARD: lambda frames, as_of: sufficiency_services.sufficiency_compute(
+        as_of
+    ),
 }
 
 
@@ -79,6 +82,7 @@ def snapshots_recompute(
             )[0]
             for name, data in results.items()
         ]
+        sufficiency_services.sufficiency_scenarios_refresh()
     if progress:
         progress(steps, steps, "Done")
     return snapshots

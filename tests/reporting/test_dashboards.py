@@ -204,7 +204,7 @@ def computed(county):
 
 def test_recompute_stores_one_snapshot_per_dashboard(computed):
     stored = set(DashboardSnapshot.objects.filter(as_of=AS_OF).values_list("dashboard", flat=True))
-    assert stored == {"headline", *(d.slug for d in DASHBOARDS)}
+    assert stored == {"headline", "sufficiency", *(d.slug for d in DASHBOARDS)}
     spend = DashboardSnapshot.objects.get(dashboard="spend").data
     assert spend["by_year"]["2024"]["figures"]["spend"] == 291900.0
 
@@ -346,7 +346,7 @@ def test_recompute_now_runs_a_job_whose_progress_page_shows_success(
     job = Job.objects.get(kind="recompute")
     assert response.url == f"/dashboards/recompute/{job.pk}/"
     assert job.status == "succeeded"
-    assert "Recomputed 7 dashboards" in manager_client.get(response.url).content.decode()
+    assert "Recomputed 8 dashboards" in manager_client.get(response.url).content.decode()
     assert DashboardSnapshot.objects.filter(dashboard="budget").exists()
 
 

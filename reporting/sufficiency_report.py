@@ -1,0 +1,147 @@
+"""The `sufficiency` report and the shaping of stored sufficiency results into rows.
+
+Registered from ReportingConfig.ready(). Pure functions over the snapshot's JSON (and a
+scenario's stored result): nothing here computes the forecast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from core import calendar, disclosure, money
+from core.errors import DomainError
+from core.registry import register_report
+
+from . import sufficiency
+
+ALL = "ALL"
+
+
+def _round1(value: float) -> float:
+    return float(money.round_half_up(Decimal(str(value)), 1))
+
+
+def _whole(value: float) -> int:
+    return int(money.round_half_up(Decimal(str(value)), 0))
+
+
+def totals(
+    result: dict[str, Any],
+    *,
+    need: str | None = None,
+    phase: str | None = None,
+    group: str | None = None,
+    by_need: bool = False,
+) -> dict[tuple[Any, ...], dict[str, float | None]]:
+    """Children (demand, forecast) and places by (academic year, group[, need]), filtered.
+    Places are for all needs (a school's places are not reserved by need), in the phase filter."""
+    out: dict[tuple[Any, ...], dict[str, float | None]] = defaultdict(
+        lambda: {"capacity": None, "demand": 0.0, "forecast": 0.0}
+    )
+    for row in result["rows"]:
+        if (need and row["need"] != need) or (phase and row["phase"] != phase):
+            continue
+        if group and row["group"] != group:
+            continue
+        key = (row["academic_year"], row["group"], row["need"]) if by_need else (
+            row["academic_year"], row["group"]
+        )  # fmt: skip
+        cell = out[key]
+        cell["demand"] = (cell["demand"] or 0.0) + row["demand"]
+        cell["forecast"] = (cell["forecast"] or 0.0) + row["forecast"]
+    for row in result["capacity"]:
+        if (phase and row["phase"] != phase) or (group and row["group"] != group):
+            continue
+        key = (row["academic_year"], row["group"], ALL) if by_need else (
+            row["academic_year"], row["group"]
+        )  # fmt: skip
+        cell = out[key]
+        cell["capacity"] = (cell["capacity"] or 0.0) + row["places"]
+    return dict(out)
+
+
+def report_rows(
+    data: dict[str, Any],
+    scenario: dict[str, Any] | None = None,
+    scenario_name: str | None = None,
+    *,
+    need: str | None = None,
+    phase: str | None = None,
+    group: str | None = None,
+    suppress: bool = False,
+) -> list[dict[str, Any]]:
+    """Rows of academic_year, setting_group, need, capacity, demand, forecast (and scenario):
+    one row per need, and an `ALL` row per group carrying the group's places."""
+    result = scenario if scenario is not None else data["baseline"]
+    by_need = totals(result, need=need, phase=phase, group=group, by_need=True)
+    by_group = totals(result, need=need, phase=phase, group=group)
+    for (year, grp), cell in by_group.items():
+        all_row = by_need.setdefault((year, grp, ALL), {"capacity": None})
+        all_row["demand"] = cell["demand"]
+        all_row["forecast"] = cell["forecast"]
+    order = {g: i for i, g in enumerate(sufficiency.GROUPS)}
+    rows = []
+    for (year, grp, nd), cell in sorted(
+        by_need.items(),
+        key=lambda item: (item[0][0], order.get(item[0][1], 99), item[0][2] != ALL, item[0][2]),
+    ):
+        row: dict[str, Any] = {
+            "academic_year": calendar.academic_year_label(year),
+            "setting_group": grp,
+            "need": nd,
+            "capacity": _whole(cell["capacity"]) if cell["capacity"] is not None else None,
+            "demand": _round1(cell.get("demand") or 0.0),
+            "forecast": _round1(cell.get("forecast") or 0.0),
+        }
+        if scenario_name is not None:
+            row["scenario"] = scenario_name
+        rows.append(row)
+    if suppress:
+        rows = [
+            disclosure.suppress_row(
+                {**r, "demand": _whole(r["demand"]), "forecast": _whole(r["forecast"])},
+                count_fields=["demand", "forecast"],
+                figure_fields=[],
+            )
+            if any(disclosure.is_small_number(_whole(r[f])) for f in ("demand", "forecast"))
+            else r
+            for r in rows
+        ]
+    return rows
+
+
+@register_report(
+    "sufficiency",
+    "Places (capacity) against children with EHCPs (demand, forecast) by academic year, setting "
+    "group and need, from the latest sufficiency snapshot on or before --as-of; --scenario NAME "
+    "gives that scenario's forecast; --suppress hides small numbers",
+)
+def sufficiency_report(
+    *, as_of: dt.date | None = None, scenario: str | None = None, suppress: bool = False, **_: Any
+) -> list[dict[str, Any]]:
+    from .models import DashboardSnapshot, SufficiencyScenario
+
+    snapshots = DashboardSnapshot.objects.filter(dashboard="sufficiency")
+    if as_of is not None:
+        snapshots = snapshots.filter(as_of__lte=as_of)
+    snapshot = snapshots.order_by("-as_of", "-computed_at").first()
+    if snapshot is None:
+        raise DomainError(
+            "No sufficiency figures yet: run `python manage.py recompute_dashboards` first"
+        )
+    if scenario is None:
+        return report_rows(snapshot.data, suppress=suppress)
+    found = SufficiencyScenario.objects.filter(name__iexact=scenario.strip()).first()
+    if found is None:
+        names = ", ".join(SufficiencyScenario.objects.values_list("name", flat=True)) or "none yet"
+        raise DomainError(f"No scenario called '{scenario}'. Scenarios: {names}")
+    result = found.result
+    if found.as_of != snapshot.as_of or result is None:
+        # The scenario was computed against another snapshot: compute it against this one.
+        from .sufficiency_services import scenario_result
+
+        result = scenario_result(found, snapshot)
+    return report_rows(snapshot.data, result, found.name, suppress=suppress)

@@ -1,0 +1,249 @@
+"""Writes for sufficiency: its snapshot, scenarios and planned places (docs/sufficiency.md).
+
+The snapshot holds the fitted model, so a scenario is computed from it in milliseconds on save
+without reading the children's records again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.errors import DomainError, full_clean_or_raise
+from core.history import save_as
+from placements.models import Child, Provider
+
+from . import loader, sufficiency
+from .models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
+
+DASHBOARD = "sufficiency"
+
+
+def _children_frame() -> pd.DataFrame:
+    rows = Child.objects.values_list("id", "date_of_birth")
+    frame = pd.DataFrame.from_records(list(rows), columns=["child_id", "date_of_birth"])
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
+    return frame
+
+
+PROVIDER_COLUMNS = [
+    "setting_group",
+    "low_age",
+    "high_age",
+    "capacity",
+    "resourced_provision_capacity",
+]
+
+
+def _providers_frame() -> pd.DataFrame:
+    rows = Provider.objects.filter(status=Provider.Status.OPEN).values_list(*PROVIDER_COLUMNS)
+    return pd.DataFrame.from_records(list(rows), columns=PROVIDER_COLUMNS)
+
+
+def _places(records: Any) -> tuple[sufficiency.Places, ...]:
+    return tuple(
+        sufficiency.Places(
+            group=p.setting_group,
+            phase=p.phase,
+            academic_year=p.academic_year,
+            places=float(p.places),
+            need=p.need or None,
+        )
+        for p in records
+    )
+
+
+def _council_plan() -> tuple[sufficiency.Places, ...]:
+    return _places(PlannedPlaces.objects.filter(scenario__isnull=True).order_by("id"))
+
+
+def sufficiency_compute(as_of: dt.date) -> dict[str, Any]:
+    """The sufficiency snapshot's data for `as_of` (one of reporting.services.DASHBOARDS)."""
+    return sufficiency.build(
+        _children_frame(),
+        loader.load_ehcps(),
+        loader.load_placements(),
+        _providers_frame(),
+        as_of,
+        planned=_council_plan(),
+    )
+
+
+def _scenario_model(scenario: SufficiencyScenario) -> sufficiency.Scenario:
+    changes: tuple[sufficiency.EHCPChange, ...] = ()
+    if scenario.ehcp_change_percent is not None and scenario.ehcp_change_from_year:
+        changes = (
+            sufficiency.EHCPChange(
+                percent=float(scenario.ehcp_change_percent),
+                from_year=scenario.ehcp_change_from_year,
+                need=scenario.ehcp_change_need or None,
+                phase=scenario.ehcp_change_phase or None,
+                full_by=scenario.ehcp_change_full_by,
+            ),
+        )
+    return sufficiency.Scenario(
+        places=_places(scenario.places.order_by("id")), ehcp_changes=changes
+    )
+
+
+def scenario_result(scenario: SufficiencyScenario, snapshot: DashboardSnapshot) -> dict[str, Any]:
+    """A scenario's forecast from a snapshot's fitted model (milliseconds; nothing is stored)."""
+    model = sufficiency.model_from_json(snapshot.data["model"])
+    return sufficiency.results(model, _scenario_model(scenario))
+
+
+def _scenario_store(scenario: SufficiencyScenario, snapshot: DashboardSnapshot) -> None:
+    scenario.result = scenario_result(scenario, snapshot)
+    scenario.as_of = snapshot.as_of
+    scenario.computed_at = timezone.now()
+    scenario.save(update_fields=["result", "as_of", "computed_at"])
+
+
+def _latest_snapshot() -> DashboardSnapshot | None:
+    return (
+        DashboardSnapshot.objects.filter(dashboard=DASHBOARD)
+        .order_by("-as_of", "-computed_at")
+        .first()
+    )
+
+
+def sufficiency_scenarios_refresh(*, snapshot: DashboardSnapshot | None = None) -> int:
+    """Recompute every scenario against the latest sufficiency snapshot (after a recompute)."""
+    snapshot = snapshot or _latest_snapshot()
+    if snapshot is None:
+        return 0
+    scenarios = list(SufficiencyScenario.objects.prefetch_related("places"))
+    for scenario in scenarios:
+        _scenario_store(scenario, snapshot)
+    return len(scenarios)
+
+
+def _year(value: int | None, field: str, label: str) -> None:
+    if value is not None and not 2000 <= value <= 2100:
+        raise DomainError({field: f"{label} must be a year between 2000 and 2100, like 2026"})
+
+
+def sufficiency_scenario_create(
+    *,
+    name: str,
+    description: str = "",
+    setting_group: str = "",
+    need: str = "",
+    phase: str = "",
+    academic_year: int | None = None,
+    places: int | None = None,
+    ehcp_change_percent: Decimal | None = None,
+    ehcp_change_need: str = "",
+    ehcp_change_phase: str = "",
+    ehcp_change_from_year: int | None = None,
+    ehcp_change_full_by: int | None = None,
+    user: User | None,
+) -> SufficiencyScenario:
+    """A scenario of added places and/or a change in new EHCPs, computed at once from the
+    latest sufficiency snapshot (it takes milliseconds: the snapshot holds the fitted model)."""
+    name = name.strip()
+    errors: dict[str | None, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter a name for the scenario"]
+    elif SufficiencyScenario.objects.filter(name__iexact=name).exists():
+        errors["name"] = ["There is already a scenario with this name"]
+    has_places = any(v not in ("", None) for v in (setting_group, phase, academic_year, places))
+    if has_places:
+        for field, value, message in (
+            ("setting_group", setting_group, "Choose the provision the places are in"),
+            ("phase", phase, "Choose the phase of the places"),
+            ("academic_year", academic_year, "Enter the academic year the places open"),
+            ("places", places, "Enter the number of places"),
+        ):
+            if value in ("", None):
+                errors[field] = [message]
+    has_change = ehcp_change_percent is not None
+    if has_change and not ehcp_change_from_year:
+        errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
+    if (
+        has_change
+        and ehcp_change_full_by
+        and ehcp_change_from_year
+        and ehcp_change_full_by < ehcp_change_from_year
+    ):
+        errors["ehcp_change_full_by"] = ["The full effect must be in or after the starting year"]
+    if not has_places and not has_change and not errors:
+        errors[None] = ["Add places, or a change in new EHCPs, or both"]
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        scenario = SufficiencyScenario(
+            name=name,
+            description=description.strip(),
+            ehcp_change_percent=ehcp_change_percent,
+            ehcp_change_need=ehcp_change_need if has_change else "",
+            ehcp_change_phase=ehcp_change_phase if has_change else "",
+            ehcp_change_from_year=ehcp_change_from_year if has_change else None,
+            ehcp_change_full_by=ehcp_change_full_by if has_change else None,
+            created_by=user,
+        )
+        full_clean_or_raise(scenario, exclude=["result"])
+        try:
+            with transaction.atomic():
+                save_as(scenario, user)
+        except IntegrityError as error:
+            raise DomainError({"name": "There is already a scenario with this name"}) from error
+        if has_places and academic_year is not None and places is not None:
+            line = PlannedPlaces(
+                scenario=scenario,
+                setting_group=setting_group,
+                need=need,
+                phase=phase,
+                academic_year=academic_year,
+                places=places,
+                note=description.strip()[:300],
+            )
+            full_clean_or_raise(line)
+            save_as(line, user)
+        snapshot = _latest_snapshot()
+        if snapshot is not None:
+            _scenario_store(scenario, snapshot)
+    return scenario
+
+
+def planned_places_add(
+    *,
+    setting_group: str,
+    phase: str,
+    academic_year: int,
+    places: int,
+    need: str = "",
+    note: str = "",
+    user: User | None,
+) -> PlannedPlaces:
+    """Add places to the council's plan (the baseline). The latest snapshot's baseline and every
+    scenario are recomputed from its stored model at once; no children's records are read."""
+    line = PlannedPlaces(
+        setting_group=setting_group,
+        phase=phase,
+        academic_year=academic_year,
+        places=places,
+        need=need,
+        note=note.strip(),
+    )
+    full_clean_or_raise(line)
+    with transaction.atomic():
+        save_as(line, user)
+        snapshot = _latest_snapshot()
+        if snapshot is not None:
+            data = dict(snapshot.data)
+            model = sufficiency.model_from_json(data["model"])
+            model.planned = _council_plan()
+            data["model"] = sufficiency.model_to_json(model)
+            data["baseline"] = sufficiency.results(model)
+            snapshot.data = data
+            snapshot.computed_at = timezone.now()
+            snapshot.save(update_fields=["data", "computed_at"])
+            sufficiency_scenarios_refresh(snapshot=snapshot)
+    return line

@@ -1,0 +1,391 @@
+"""The sufficiency dashboard: places against children with EHCPs, now and forecast, with
+scenarios. It reads the stored snapshot and scenario results; it never computes the forecast."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import calendar, disclosure, downloads, money, roles
+from core.errors import DomainError
+from placements import rules
+from reporting import selectors, sufficiency, sufficiency_services
+from reporting.models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
+from reporting.sufficiency_forms import (
+    GROUP_LABELS,
+    FilterForm,
+    PlannedPlacesForm,
+    ScenarioForm,
+)
+from reporting.sufficiency_report import report_rows, totals
+
+COMMITTEE_AIM = 900  # the committee's aim for INMSS placements (from 1,172)
+PROVISION_LABELS = {rules.SPECIAL: "Special school", rules.SRP: "SRP"}
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(money.round_half_up(Decimal(str(value)), 0))
+
+
+def _shown(count: int | None, suppress: bool) -> int | str | None:
+    if suppress and disclosure.is_small_number(count):
+        return disclosure.SUPPRESSED
+    return count
+
+
+def _cost(count: int | str | None, average: float | None) -> float | str | None:
+    if count == disclosure.SUPPRESSED:
+        return disclosure.SUPPRESSED
+    if count is None or average is None:
+        return None
+    return float(money.round_half_up(Decimal(str(average)) * count, 0))
+
+
+def _chart_value(value: Any) -> Any:
+    return None if value == disclosure.SUPPRESSED else value
+
+
+def _filters(request: HttpRequest, scenarios: list[SufficiencyScenario]) -> FilterForm:
+    form = FilterForm(request.GET, scenarios=[(s.pk, s.name) for s in scenarios])
+    form.is_valid()
+    return form
+
+
+def _chosen(form: FilterForm) -> dict[str, Any]:
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    return {key: data.get(key) or None for key in ("need", "phase", "group", "scenario")}
+
+
+def _page(
+    data: dict[str, Any],
+    scenario: SufficiencyScenario | None,
+    chosen: dict[str, Any],
+    suppress: bool,
+) -> dict[str, Any]:
+    base = int(data["base_year"])
+    years = list(range(base, base + sufficiency.HORIZON + 1))
+    labels = [calendar.academic_year_label(y) for y in years]
+    costs: dict[str, float] = data["average_costs"]
+    need, phase, group = chosen["need"], chosen["phase"], chosen["group"]
+    baseline = totals(data["baseline"], need=need, phase=phase)
+    result = scenario.result if scenario is not None and scenario.result else None
+    chosen_totals = totals(result, need=need, phase=phase) if result else baseline
+
+    def count(source: dict, year: int, grp: str, field: str = "forecast") -> int | None:
+        cell = source.get((year, grp))
+        return _whole(cell[field]) if cell and cell[field] is not None else (
+            None if field == "capacity" else 0
+        )  # fmt: skip
+
+    # Places against children, for special schools and SRPs (or the chosen group).
+    provisions = [group] if group else [rules.SPECIAL, rules.SRP]
+    provision_rows = []
+    for grp in provisions:
+        for year, label in zip(years, labels, strict=True):
+            places = count(chosen_totals, year, grp, "capacity")
+            children = count(chosen_totals, year, grp)
+            shown = _shown(children, suppress)
+            provision_rows.append(
+                {
+                    "group": grp,
+                    "group_label": GROUP_LABELS.get(grp, grp),
+                    "year": label,
+                    "actual": year == base,
+                    "places": places,
+                    "children": shown,
+                    "free": (places - children)
+                    if places is not None
+                    and shown != disclosure.SUPPRESSED
+                    and children is not None
+                    else None,
+                }
+            )
+    provision_table = []
+    for grp in provisions:
+        rows = [r for r in provision_rows if r["group"] == grp]
+        short = PROVISION_LABELS.get(grp, GROUP_LABELS.get(grp, grp))
+        if any(r["places"] is not None for r in rows):
+            provision_table.append(
+                {"label": f"{short} places", "cells": [r["places"] for r in rows]}
+            )
+        provision_table.append(
+            {"label": f"{short}: children", "cells": [r["children"] for r in rows]}
+        )
+        if any(r["places"] is not None for r in rows):
+            provision_table.append(
+                {"label": f"{short}: free places", "cells": [r["free"] for r in rows], "free": True}
+            )
+    palette_datasets = []
+    for grp in provisions:
+        rows = [r for r in provision_rows if r["group"] == grp]
+        short = PROVISION_LABELS.get(grp, GROUP_LABELS.get(grp, grp))
+        if any(r["places"] is not None for r in rows):
+            palette_datasets.append(
+                {"label": f"{short} places", "data": [r["places"] for r in rows]}
+            )
+        palette_datasets.append(
+            {"label": f"{short}: children", "data": [_chart_value(r["children"]) for r in rows]}
+        )
+    capacity_chart = {"type": "bar", "labels": labels, "datasets": palette_datasets}
+
+    # INMSS: baseline against the scenario, with cost at today's average annual cost.
+    inmss_rows = []
+    for year, label in zip(years, labels, strict=True):
+        base_count = _shown(count(baseline, year, rules.INMSS), suppress)
+        scen_count = _shown(count(chosen_totals, year, rules.INMSS), suppress) if result else None
+        difference = (
+            scen_count - base_count
+            if isinstance(scen_count, int) and isinstance(base_count, int)
+            else None
+        )
+        inmss_rows.append(
+            {
+                "year": label,
+                "actual": year == base,
+                "baseline": base_count,
+                "baseline_cost": _cost(base_count, costs.get(rules.INMSS)),
+                "scenario": scen_count,
+                "scenario_cost": _cost(scen_count, costs.get(rules.INMSS)) if result else None,
+                "difference": difference,
+            }
+        )
+    inmss_datasets = [
+        {"label": "Baseline", "data": [_chart_value(r["baseline"]) for r in inmss_rows]}
+    ]
+    if result and scenario is not None:
+        inmss_datasets.append(
+            {
+                "label": f"Scenario: {scenario.name}",
+                "data": [_chart_value(r["scenario"]) for r in inmss_rows],
+            }
+        )
+    inmss_chart = {"type": "line", "labels": labels, "datasets": inmss_datasets}
+
+    # Every setting group by year (the scenario's figures when one is chosen).
+    groups = [group] if group else sufficiency.GROUPS
+    group_rows = []
+    for grp in groups:
+        cells = [_shown(count(chosen_totals, y, grp), suppress) for y in years]
+        if not any(cells):
+            continue
+        last = cells[-1]
+        group_rows.append(
+            {
+                "group": grp,
+                "label": GROUP_LABELS.get(grp, grp),
+                "cells": cells,
+                "average_cost": costs.get(grp),
+                "last_cost": _cost(last, costs.get(grp)),
+            }
+        )
+    total_now = sum(
+        _whole(cell["forecast"]) or 0
+        for (year, _grp), cell in chosen_totals.items()
+        if year == base and cell["forecast"] is not None
+    )
+    final = inmss_rows[-1]
+    headline = {
+        "base_year": calendar.academic_year_label(base),
+        "census_day": sufficiency.census_date(base),
+        "final_year": labels[-1],
+        "children_now": _shown(total_now, suppress),
+        "inmss_now": inmss_rows[0]["baseline"],
+        "inmss_final_baseline": final["baseline"],
+        "inmss_final_scenario": final["scenario"],
+        "inmss_cost_final_baseline": final["baseline_cost"],
+        "inmss_cost_final_scenario": final["scenario_cost"],
+        "inmss_difference": final["difference"],
+        "inmss_difference_abs": abs(final["difference"])
+        if final["difference"] is not None
+        else None,
+        "cost_difference_abs": (
+            abs(final["scenario_cost"] - final["baseline_cost"])
+            if isinstance(final["scenario_cost"], float)
+            and isinstance(final["baseline_cost"], float)
+            else None
+        ),
+        "cost_difference": (
+            final["scenario_cost"] - final["baseline_cost"]
+            if isinstance(final["scenario_cost"], float)
+            and isinstance(final["baseline_cost"], float)
+            else None
+        ),
+    }
+    mape = sorted(data["mape"], key=lambda r: sufficiency.GROUPS.index(r["group"]))
+    tested = [r["academic_year"] for r in data["backtest"]]
+    last_test = max(tested) if tested else None
+    last_errors = {
+        r["group"]: round(r["ape"], 1)
+        for r in data["backtest"]
+        if r["academic_year"] == last_test and r["ape"] is not None
+    }
+    return {
+        "years": labels,
+        "headline": headline,
+        "provision_rows": provision_rows,
+        "provision_table": provision_table,
+        "capacity_chart": capacity_chart,
+        "inmss_rows": inmss_rows,
+        "inmss_chart": inmss_chart,
+        "group_rows": group_rows,
+        "mape": [
+            {
+                **r,
+                "label": GROUP_LABELS.get(r["group"], r["group"]),
+                "mape": round(r["mape"], 1),
+                "last": last_errors.get(r["group"]),
+            }
+            for r in mape
+        ],
+        "last_test_year": calendar.academic_year_label(last_test) if last_test else None,
+        "history_years": [calendar.academic_year_label(y) for y in data["history_years"]],
+        "costs": [
+            {"label": GROUP_LABELS.get(g, g), "cost": c}
+            for g, c in sorted(costs.items(), key=lambda i: sufficiency.GROUPS.index(i[0]))
+        ],
+        "committee_aim": COMMITTEE_AIM,
+    }
+
+
+def _render(
+    request: HttpRequest,
+    scenario_form: ScenarioForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    snapshot: DashboardSnapshot | None = selectors.snapshot_latest(sufficiency_services.DASHBOARD)
+    scenarios = list(SufficiencyScenario.objects.order_by("name"))
+    form = _filters(request, scenarios)
+    chosen = _chosen(form)
+    scenario = next((s for s in scenarios if s.pk == chosen["scenario"]), None)
+    suppress = not disclosure.sees_small_numbers(request.user)
+    context: dict[str, Any] = {
+        "nav_section": "dashboards",
+        "snapshot": snapshot,
+        "filter_form": form,
+        "scenario": scenario,
+        "scenarios": scenarios,
+        "scenario_form": scenario_form or ScenarioForm(),
+        "can_manage": request.user.has_perm(roles.MANAGE_SUFFICIENCY),
+        "suppressed": suppress,
+        "small_number_threshold": disclosure.small_number_threshold(),
+        "query": request.GET.urlencode(),
+        "phase_labels": sufficiency.PHASE_LABELS,
+    }
+    if snapshot is not None:
+        context.update(_page(snapshot.data, scenario, chosen, suppress))
+    return render(request, "reporting/sufficiency.html", context, status=status)
+
+
+@require_GET
+@permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+def sufficiency_dashboard(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+@require_POST
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def scenario_create(request: HttpRequest) -> HttpResponse:
+    form = ScenarioForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            scenario = sufficiency_services.sufficiency_scenario_create(
+                name=data["name"],
+                description=data["description"],
+                setting_group=data["setting_group"],
+                need=data["need"],
+                phase=data["phase"],
+                academic_year=data["academic_year"],
+                places=data["places"],
+                ehcp_change_percent=data["ehcp_change_percent"],
+                ehcp_change_need=data["ehcp_change_need"],
+                ehcp_change_phase=data["ehcp_change_phase"],
+                ehcp_change_from_year=data["ehcp_change_from_year"],
+                ehcp_change_full_by=data["ehcp_change_full_by"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            query = QueryDict(mutable=True)
+            query["scenario"] = str(scenario.pk)
+            return redirect(
+                reverse("reporting:sufficiency") + "?" + query.urlencode() + "#scenario"
+            )
+    request.GET = QueryDict("")
+    return _render(request, form)
+
+
+@require_GET
+@permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+def sufficiency_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Download as csv or xlsx")
+    snapshot = selectors.snapshot_latest(sufficiency_services.DASHBOARD)
+    if snapshot is None:
+        return redirect("reporting:sufficiency")
+    scenarios = list(SufficiencyScenario.objects.order_by("name"))
+    chosen = _chosen(_filters(request, scenarios))
+    scenario = next((s for s in scenarios if s.pk == chosen["scenario"]), None)
+    rows = report_rows(
+        snapshot.data,
+        scenario.result if scenario is not None and scenario.result else None,
+        scenario.name if scenario is not None and scenario.result else None,
+        need=chosen["need"],
+        phase=chosen["phase"],
+        group=chosen["group"],
+        suppress=not disclosure.sees_small_numbers(request.user),
+    )
+    stem = f"sufficiency-{snapshot.as_of:%Y-%m-%d}"
+    if fmt == "csv":
+        return downloads.rows_csv_response(f"{stem}.csv", rows)
+    header = list(rows[0].keys()) if rows else []
+    return downloads.xlsx_response(
+        f"{stem}.xlsx", {"Sufficiency": (header, [list(r.values()) for r in rows])}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+def planned_places(request: HttpRequest) -> HttpResponse:
+    """The council's planned places (part of the baseline), and a form to add to them."""
+    can_manage = request.user.has_perm(roles.MANAGE_SUFFICIENCY)
+    form = PlannedPlacesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sufficiency_services.planned_places_add(
+                    setting_group=data["setting_group"],
+                    need=data["need"],
+                    phase=data["phase"],
+                    academic_year=data["academic_year"],
+                    places=data["places"],
+                    note=data["note"],
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                return redirect("reporting:sufficiency_planned_places")
+    return render(
+        request,
+        "reporting/sufficiency_planned_places.html",
+        {
+            "nav_section": "dashboards",
+            "form": form,
+            "can_manage": can_manage,
+            "lines": list(PlannedPlaces.objects.filter(scenario__isnull=True)),
+            "group_labels": GROUP_LABELS,
+            "phase_labels": sufficiency.PHASE_LABELS,
+        },
+    )
