@@ -6,13 +6,15 @@ else: one rule, in one place."""
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
+from calendar import monthrange
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
-from . import roles
+from . import money, roles
 
 SUPPRESSED = "c"
 
@@ -39,10 +41,13 @@ def is_small_number(count: object) -> bool:
 
 
 def shown_count(count: Any, user: Any) -> Any:
-    """`count` as this user may see it: the number, or `c` when it is small and they may not."""
-    if not sees_small_numbers(user) and is_small_number(count):
+    """`count` as this user may see it: the number for people with casework; for everyone
+    else `c` when it is small, and otherwise rounded to the nearest 5 (docs/security.md)."""
+    if sees_small_numbers(user):
+        return count
+    if is_small_number(count):
         return SUPPRESSED
-    return count
+    return round_count(count)
 
 
 def suppress_row(
@@ -61,3 +66,190 @@ def suppress_rows(
     return [
         suppress_row(row, count_fields=count_fields, figure_fields=figure_fields) for row in rows
     ]
+
+
+# --- Secondary suppression (docs/security.md, "Disclosure control") ----------------------------
+#
+# A table of counts with its totals is a set of sums: every row adds up to its row total and
+# every column to its column total. A line (a row or a column, its total included) with exactly
+# one `c` in it gives that `c` away: total minus the others. So after the small counts (primary
+# suppression), more cells are hidden until every line holds no `c` or at least two, the next-
+# smallest count in the line first, the line's total when nothing else is left (DfE's method).
+
+Cell = tuple[int, str]
+
+
+def _lines(
+    n_rows: int, count_fields: list[str], *, has_total_row: bool, row_total_field: str | None
+) -> list[tuple[list[Cell], Cell]]:
+    """Every sum the table shows, as (its cells, its total cell). The total row is row `n_rows`."""
+    lines: list[tuple[list[Cell], Cell]] = []
+    all_rows = range(n_rows + 1) if has_total_row else range(n_rows)
+    if row_total_field is not None:
+        lines += [
+            ([(row, field) for field in count_fields], (row, row_total_field)) for row in all_rows
+        ]
+    if has_total_row:
+        columns = [*count_fields, *([row_total_field] if row_total_field else [])]
+        lines += [([(row, field) for row in range(n_rows)], (n_rows, field)) for field in columns]
+    return lines
+
+
+def secondary_suppression(
+    table: list[dict[str, Any]],
+    *,
+    count_fields: list[str],
+    row_total_field: str | None = None,
+    has_total_row: bool = False,
+    hidden: set[Cell] | None = None,
+) -> set[Cell]:
+    """The cells of `table` to show as `c`: the small counts, and as many more as it takes for no
+    `c` to be the difference between a total and the figures shown beside it.
+
+    `table` holds the rows, then (with `has_total_row`) the row of column totals last; each row
+    may carry its total in `row_total_field`. `hidden` are cells already hidden for another
+    reason (a total shared with another table). Returns (row index, field) pairs."""
+    n_rows = len(table) - 1 if has_total_row else len(table)
+    cells = {
+        (row, field)
+        for row in range(len(table))
+        for field in [*count_fields, *([row_total_field] if row_total_field else [])]
+    }
+    suppressed = {cell for cell in cells if is_small_number(table[cell[0]][cell[1]])}
+    suppressed |= set(hidden or ())
+    lines = _lines(
+        n_rows, count_fields, has_total_row=has_total_row, row_total_field=row_total_field
+    )
+
+    def value(cell: Cell) -> float:
+        return float(table[cell[0]][cell[1]] or 0)
+
+    def lone_lines(cell: Cell) -> int:
+        return sum(
+            cell in [*members, total]
+            and sum(other in suppressed for other in [*members, total]) == 1
+            for members, total in lines
+        )
+
+    changed = True
+    while changed:
+        changed = False
+        for members, total in lines:
+            line = [*members, total]
+            if sum(cell in suppressed for cell in line) != 1:
+                continue
+            # Hide the smallest count still shown in the line (never a zero: zeros are always
+            # shown), first one whose other line also holds a lone `c`, so that one more `c`
+            # protects both; when only zeros are left, hide the line's total.
+            shown = sorted(
+                (cell for cell in members if cell not in suppressed and value(cell) > 0),
+                key=lambda cell: (-lone_lines(cell), value(cell), cell[0], str(cell[1])),
+            )
+            if shown:
+                suppressed.add(shown[0])
+            elif total not in suppressed and value(total) > 0:
+                suppressed.add(total)
+            else:
+                continue
+            changed = True
+    return suppressed
+
+
+def suppress_table(
+    table: list[dict[str, Any]],
+    *,
+    count_fields: list[str],
+    figure_fields: list[str],
+    row_total_field: str | None = None,
+    has_total_row: bool = False,
+    hidden: set[Cell] | None = None,
+) -> list[dict[str, Any]]:
+    """`table` with primary and secondary suppression applied: hidden counts become `c`, and so
+    does every money, share and percent figure on a row with a hidden count."""
+    suppressed = secondary_suppression(
+        table,
+        count_fields=count_fields,
+        row_total_field=row_total_field,
+        has_total_row=has_total_row,
+        hidden=hidden,
+    )
+    result = []
+    for index, row in enumerate(table):
+        hide = [field for (row_index, field) in suppressed if row_index == index]
+        if hide:
+            hide += [field for field in figure_fields if field in row]
+        result.append({**row, **dict.fromkeys(hide, SUPPRESSED)})
+    return result
+
+
+# --- Rounding for roles without casework --------------------------------------------------------
+#
+# Suppression alone does not stop differencing between two overlapping selections (January to
+# March minus January to February is March, exactly). So people without casework see every count
+# rounded to the nearest COUNT_ROUNDING, every money figure to the nearest MONEY_ROUNDING pounds,
+# shares worked out from those rounded counts, and date ranges only in whole months.
+
+COUNT_ROUNDING = 5
+MONEY_ROUNDING = 5000
+
+
+def round_count(count: Any) -> Any:
+    """A count to the nearest 5 (half up); `c`, blanks and None pass through."""
+    if not isinstance(count, numbers.Real | Decimal) or isinstance(count, bool):
+        return count
+    return int(money.round_half_up(Decimal(str(count)) / COUNT_ROUNDING) * COUNT_ROUNDING)
+
+
+def round_money(amount: Any) -> Any:
+    """An amount in pounds to the nearest £5,000 (half up); `c`, blanks and None pass through."""
+    if not isinstance(amount, numbers.Real | Decimal) or isinstance(amount, bool):
+        return amount
+    step = Decimal(MONEY_ROUNDING)
+    return money.round_half_up(Decimal(str(amount)) / step) * step
+
+
+def rounded_percent(count: Any, base: Any) -> Any:
+    """`count` as a whole percent of `base`, from the figures as shown (rounded counts): `c` when
+    either is hidden, None when the base is zero."""
+    if count == SUPPRESSED or base == SUPPRESSED:
+        return SUPPRESSED
+    if not base:
+        return None
+    return int(money.round_half_up(Decimal(count) * 100 / Decimal(base)))
+
+
+def whole_months(
+    date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """A date range widened to whole calendar months: from the 1st, to the month's last day."""
+    start = date_from.replace(day=1) if date_from else None
+    end = None
+    if date_to:
+        end = date_to.replace(day=monthrange(date_to.year, date_to.month)[1])
+    return start, end
+
+
+def disclose_figures(
+    row: dict[str, Any],
+    *,
+    count_fields: list[str],
+    figure_fields: list[str],
+    money_fields: tuple[str, ...] = (),
+    ratios: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A row of headline figures as people without casework see them: small counts hide the
+    row's figures (`suppress_row`); counts shown are rounded to the nearest 5, `money_fields` to
+    the nearest £5,000, and each ratio (a fraction, `name: (numerator, denominator)`) is worked
+    out again from the rounded counts, to whole percents (two decimals of the fraction)."""
+    shown = suppress_row(row, count_fields=count_fields, figure_fields=figure_fields)
+    shown = {
+        **shown,
+        **{field: round_count(shown[field]) for field in count_fields if field in shown},
+        **{field: round_money(shown[field]) for field in money_fields if field in shown},
+    }
+    for name, (numerator, denominator) in (ratios or {}).items():
+        if shown.get(name) in (None, SUPPRESSED):
+            continue
+        percent = rounded_percent(shown[numerator], shown[denominator])
+        shown[name] = percent if percent in (None, SUPPRESSED) else Decimal(percent) / 100
+    return shown

@@ -11,7 +11,8 @@ from . import selectors
 @register_report(
     "panel-summary",
     "Panel outcomes (requests, requested annual cost in £'000) and needs (requests, %) "
-    "for the meetings from --from to --to; --suppress hides small numbers",
+    "for the meetings from --from to --to; --suppress shows them as people without casework "
+    "see them (whole months, small numbers hidden, rounded)",
     money_fields=(),
 )
 def panel_summary(*, date_from=None, date_to=None, suppress: bool = False, **_options):

@@ -209,11 +209,20 @@ def panel_summary(
 ) -> dict[str, list[dict[str, Any]]]:
     """Per outcome the number of decided requests and their requested annual cost in £'000;
     and the share of those requests by need ("ASD with SEMH" when a secondary need is recorded).
+    Each table ends with its total row (outcome "total", need "Total"); the needs table is
+    empty when nothing was decided.
 
     Counts decided requests only, in both tables, of one meeting or of the meetings dated
     from `date_from` to `date_to` inclusive. Plain rows, for the page, the downloads and the
     `report panel-summary` command alike.
+
+    `suppress` gives the figures as people without casework see them (docs/security.md): the
+    dates widened to whole months, small counts and enough others hidden that no `c` can be
+    worked out from a total, counts rounded to the nearest 5, money to the nearest £5,000 and
+    shares to whole percents of the rounded counts.
     """
+    if suppress:
+        date_from, date_to = disclosure.whole_months(date_from, date_to)
     requests = PanelRequest.objects.exclude(outcome="")
     if meeting is not None:
         requests = requests.filter(meeting=meeting)
@@ -238,13 +247,11 @@ def panel_summary(
         need = PanelRequest.label_for_needs(row["primary_need_id"], row["secondary_need_id"])
         by_need[need] = by_need.get(need, 0) + row["requests"]
     total = sum(by_need.values())
-    outcomes = [
-        {
-            "outcome": outcome,
-            "requests": requests_by_outcome[outcome],
-            "cost_thousands": int(money.round_half_up(cost_by_outcome[outcome] / 1000)),
-        }
-        for outcome in OUTCOMES
+    costs = [cost_by_outcome[outcome] for outcome in OUTCOMES] + [sum(cost_by_outcome.values())]
+    counts = [requests_by_outcome[outcome] for outcome in OUTCOMES] + [total]
+    outcomes: list[dict[str, Any]] = [
+        {"outcome": outcome, "requests": count, "cost_thousands": cost}
+        for outcome, count, cost in zip([*OUTCOMES, "total"], counts, costs, strict=True)
     ]
     needs = [
         {
@@ -254,14 +261,54 @@ def panel_summary(
         }
         for need, count in sorted(by_need.items(), key=lambda pair: (-pair[1], pair[0]))
     ]
+    if needs:
+        needs.append({"need": "Total", "requests": total, "percent": Decimal("100.0")})
     if suppress:
-        outcomes = disclosure.suppress_rows(
-            outcomes, count_fields=["requests"], figure_fields=["cost_thousands"]
-        )
-        needs = disclosure.suppress_rows(
-            needs, count_fields=["requests"], figure_fields=["percent"]
-        )
+        outcomes, needs = _summary_disclosed(outcomes, needs)
+    else:
+        for row in outcomes:
+            row["cost_thousands"] = int(money.round_half_up(row["cost_thousands"] / 1000))
     return {"outcomes": outcomes, "needs": needs}
+
+
+def _summary_disclosed(
+    outcomes: list[dict[str, Any]], needs: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The summary's two tables as people without casework see them. Both end with the same
+    total (all decided requests), so when either hides it the other must too."""
+
+    def hide(hidden_total: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return (
+            disclosure.suppress_table(
+                outcomes,
+                count_fields=["requests"],
+                figure_fields=["cost_thousands"],
+                has_total_row=True,
+                hidden={(len(outcomes) - 1, "requests")} if hidden_total else set(),
+            ),
+            disclosure.suppress_table(
+                needs,
+                count_fields=["requests"],
+                figure_fields=["percent"],
+                has_total_row=True,
+                hidden={(len(needs) - 1, "requests")} if hidden_total and needs else set(),
+            ),
+        )
+
+    shown_outcomes, shown_needs = hide(hidden_total=False)
+    totals = [table[-1]["requests"] for table in (shown_outcomes, shown_needs) if table]
+    if disclosure.SUPPRESSED in totals:
+        shown_outcomes, shown_needs = hide(hidden_total=True)
+    for row in shown_outcomes:
+        row["requests"] = disclosure.round_count(row["requests"])
+        cost = disclosure.round_money(row["cost_thousands"])
+        row["cost_thousands"] = cost if cost == disclosure.SUPPRESSED else int(cost / 1000)
+    for row in shown_needs:
+        row["requests"] = disclosure.round_count(row["requests"])
+    base = shown_needs[-1]["requests"] if shown_needs else 0
+    for row in shown_needs:
+        row["percent"] = disclosure.rounded_percent(row["requests"], base)
+    return shown_outcomes, shown_needs
 
 
 # --- Past decisions ------------------------------------------------------------------
@@ -331,16 +378,17 @@ def provider_lookup(text: str) -> list[Provider]:
 def panel_summary_page(summary: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The summary as the page shows it: outcome labels, and the chart's data (None when every
     count is zero or suppressed: nothing to draw)."""
-    labels = dict(PanelRequest.Outcome.choices)
+    labels = {**dict(PanelRequest.Outcome.choices), "total": "Total"}
     outcomes = [{**row, "label": labels[row["outcome"]]} for row in summary["outcomes"]]
     counts = [
-        None if row["requests"] == disclosure.SUPPRESSED else row["requests"] for row in outcomes
+        None if row["requests"] == disclosure.SUPPRESSED else row["requests"]
+        for row in outcomes[:-1]
     ]
     chart = None
     if any(counts):
         chart = {
             "type": "bar",
-            "labels": [row["label"] for row in outcomes],
+            "labels": [row["label"] for row in outcomes[:-1]],
             "datasets": [{"label": "Requests", "data": counts}],
         }
     return {"outcomes": outcomes, "needs": summary["needs"], "chart": chart}

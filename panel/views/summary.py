@@ -20,6 +20,9 @@ from panel.models import Meeting
 
 
 def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | None, bool]:
+    """The form, the meeting (if one was chosen), the summary (None until valid dates are
+    chosen) and whether it is suppressed. Without casework, date ranges are whole months
+    (docs/security.md): the form's cleaned dates are widened to match what is counted."""
     data = request.GET
     if not any(data.get(name) for name in ("date_from", "date_to", "meeting")):
         # With no dates chosen, show the financial year so far: what a manager asks first.
@@ -35,6 +38,10 @@ def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | 
     if meeting is not None:
         return form, meeting, selectors.panel_summary(meeting=meeting, suppress=suppress), suppress
     if form.is_bound and form.is_valid():
+        if suppress:
+            form.cleaned_data["date_from"], form.cleaned_data["date_to"] = disclosure.whole_months(
+                form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            )
         summary = selectors.panel_summary(
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],

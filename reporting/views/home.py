@@ -40,10 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
         if snapshot is not None:
             figures = snapshot.data
             if not disclosure.sees_small_numbers(user):
-                figures = disclosure.suppress_row(
+                figures = disclosure.disclose_figures(
                     figures,
                     count_fields=["inmss_placements", "ehcps"],
                     figure_fields=["inmss_share", "inmss_avg_annual_cost", "inmss_spend_fy"],
+                    money_fields=("inmss_avg_annual_cost", "inmss_spend_fy"),
+                    ratios={"inmss_share": ("inmss_placements", "ehcps")},
                 )
             context["headline"] = snapshot
             context["figures"] = figures

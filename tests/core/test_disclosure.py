@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
@@ -62,6 +65,167 @@ def test_panel_summary_page_uses_the_setting_for_managers(manager_client):
     response = manager_client.get("/panel/summary/", {"meeting": meeting.pk})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Numbers from 1 to 9 are shown as" in body
+    assert "numbers from 1 to 9 are shown as" in body
     rows = response.context["summary"]["outcomes"]
     assert all(row["requests"] in (0, disclosure.SUPPRESSED) for row in rows)
+
+
+# --- Secondary suppression, on hand-made tables -------------------------------------------------
+
+FIELDS = ["day", "residential"]
+
+
+def _table(cells: list[list[int]]) -> list[dict]:
+    """Rows of counts with their row totals, then the row of column totals."""
+    rows = [
+        {"label": f"row {index}", **dict(zip(FIELDS, counts, strict=True)), "total": sum(counts)}
+        for index, counts in enumerate(cells)
+    ]
+    totals = {field: sum(row[field] for row in rows) for field in [*FIELDS, "total"]}
+    return [*rows, {"label": "Total", **totals}]
+
+
+def _recover_by_totals(shown: list[dict]) -> dict[tuple[int, str], float]:
+    """What someone can work out from the shown table: any line (row or column, with its total)
+    holding one `c` gives it away; repeat while anything new is learnt."""
+    known = {
+        (row, field): value
+        for row, values in enumerate(shown)
+        for field, value in values.items()
+        if field in [*FIELDS, "total"] and value != "c"
+    }
+    lines = [[(row, field) for field in FIELDS] + [(row, "total")] for row in range(len(shown))]
+    lines += [
+        [(row, field) for row in range(len(shown) - 1)] + [(len(shown) - 1, field)]
+        for field in [*FIELDS, "total"]
+    ]
+    learnt: dict[tuple[int, str], float] = {}
+    progress = True
+    while progress:
+        progress = False
+        for line in lines:
+            unknown = [cell for cell in line if cell not in known]
+            if len(unknown) == 1:
+                members, total = line[:-1], line[-1]
+                cell = unknown[0]
+                if cell == total:
+                    value = sum(known[member] for member in members)
+                else:
+                    value = known[total] - sum(known[m] for m in members if m != cell)
+                known[cell] = learnt[cell] = value
+                progress = True
+    return learnt
+
+
+def _suppress(table: list[dict]) -> list[dict]:
+    return disclosure.suppress_table(
+        table,
+        count_fields=FIELDS,
+        figure_fields=["spend"],
+        row_total_field="total",
+        has_total_row=True,
+    )
+
+
+def test_without_secondary_suppression_a_lone_c_is_recovered_from_its_totals():
+    table = _table([[3, 20], [15, 12], [9, 30]])
+    primary_only = disclosure.suppress_rows(table, count_fields=["day"], figure_fields=[])
+
+    assert primary_only[0]["day"] == "c"
+    assert _recover_by_totals(primary_only) == {(0, "day"): 3}
+
+
+def test_secondary_suppression_hides_a_rectangle_the_totals_cannot_undo():
+    """By hand: row 0 is (3, 20 | 23), column 'day' (3, 15, 9 | 27). The 3 is small. Its row has
+    only the 20 left to hide; the 20's column then holds a lone `c`, as does the 3's column: the
+    next cell hidden is the 9 (smallest in 'day', and its row then needs one more), and the 30
+    closes the rectangle. The row-1 figures and every total stay."""
+    table = _table([[3, 20], [15, 12], [9, 30]])
+
+    shown = _suppress(table)
+
+    assert [[row["day"], row["residential"], row["total"]] for row in shown] == [
+        ["c", "c", 23],
+        [15, 12, 27],
+        ["c", "c", 39],
+        [27, 62, 89],
+    ]
+    assert _recover_by_totals(shown) == {}
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [[1, 0], [0, 40], [7, 8]],
+        [[2, 2], [30, 40]],
+        [[4, 0], [0, 0]],  # nothing else to hide in the line: the totals go
+        [[1, 50], [60, 70], [80, 90], [100, 3]],
+        [[0, 0], [0, 0]],
+        [[12, 40], [30, 55]],  # nothing small: nothing hidden
+    ],
+)
+def test_no_hidden_count_can_be_recovered_from_the_totals(cells):
+    table = _table(cells)
+
+    shown = _suppress(table)
+
+    assert _recover_by_totals(shown) == {}
+    for original, row in zip(table, shown, strict=True):
+        for field in FIELDS:
+            if disclosure.is_small_number(original[field]):
+                assert row[field] == "c"
+            if original[field] == 0:
+                assert row[field] == 0  # zero is always shown
+
+
+def test_money_on_a_row_with_a_hidden_count_is_hidden_with_it():
+    table = [
+        {"group": "A", "requests": 2, "spend": 70000, "share": 10},
+        {"group": "B", "requests": 10, "spend": 300000, "share": 45},
+        {"group": "C", "requests": 12, "spend": 400000, "share": 45},
+        {"group": "Total", "requests": 24, "spend": 770000, "share": 100},
+    ]
+
+    shown = disclosure.suppress_table(
+        table, count_fields=["requests"], figure_fields=["spend", "share"], has_total_row=True
+    )
+
+    assert shown[0] == {"group": "A", "requests": "c", "spend": "c", "share": "c"}
+    assert shown[1] == {"group": "B", "requests": "c", "spend": "c", "share": "c"}
+    assert shown[2] == table[2]
+    assert shown[3] == table[3]
+
+
+def test_a_total_hidden_for_another_table_hides_one_more_count():
+    table = [{"n": 10}, {"n": 12}, {"n": 22}]
+
+    shown = disclosure.suppress_table(
+        table, count_fields=["n"], figure_fields=[], has_total_row=True, hidden={(2, "n")}
+    )
+
+    assert shown == [{"n": "c"}, {"n": 12}, {"n": "c"}]
+
+
+@pytest.mark.parametrize(
+    ("count", "rounded"), [(0, 0), (2, 0), (3, 5), (7, 5), (8, 10), (12, 10), (13, 15), ("c", "c")]
+)
+def test_counts_round_to_the_nearest_five(count, rounded):
+    assert disclosure.round_count(count) == rounded
+
+
+def test_money_rounds_to_the_nearest_five_thousand_and_shares_use_the_rounded_counts():
+    assert disclosure.round_money(Decimal("57344.99")) == 55000
+    assert disclosure.round_money(Decimal("57500")) == 60000
+    assert disclosure.round_money("c") == "c"
+    assert disclosure.rounded_percent(5, 15) == 33
+    assert disclosure.rounded_percent("c", 15) == "c"
+    assert disclosure.rounded_percent(5, "c") == "c"
+    assert disclosure.rounded_percent(0, 0) is None
+
+
+def test_whole_months_widen_a_range():
+    assert disclosure.whole_months(dt.date(2024, 2, 10), dt.date(2024, 2, 11)) == (
+        dt.date(2024, 2, 1),
+        dt.date(2024, 2, 29),
+    )
+    assert disclosure.whole_months(None, None) == (None, None)

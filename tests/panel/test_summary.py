@@ -65,12 +65,14 @@ EXPECTED_OUTCOMES = [
     {"outcome": "declined", "requests": 1, "cost_thousands": 11},
     {"outcome": "more_information", "requests": 3, "cost_thousands": 57},
     {"outcome": "deferred", "requests": 0, "cost_thousands": 0},
+    {"outcome": "total", "requests": 7, "cost_thousands": 179},  # 179,344.99
 ]
 EXPECTED_NEEDS = [
     {"need": "ASD", "requests": 3, "percent": Decimal("42.9")},
     {"need": "ASD with SEMH", "requests": 2, "percent": Decimal("28.6")},
     {"need": "SEMH", "requests": 1, "percent": Decimal("14.3")},
     {"need": "SLD", "requests": 1, "percent": Decimal("14.3")},
+    {"need": "Total", "requests": 7, "percent": Decimal("100.0")},
 ]
 
 
@@ -89,6 +91,7 @@ def test_every_outcome_appears_even_with_no_requests():
         "declined",
         "more_information",
         "deferred",
+        "total",
     ]
     assert all(row["requests"] == 0 and row["cost_thousands"] == 0 for row in summary["outcomes"])
     assert summary["needs"] == []
@@ -101,7 +104,7 @@ def test_summary_of_one_meeting_counts_only_its_requests(january_example):
 
     assert summary["outcomes"][0] == {"outcome": "agreed", "requests": 3, "cost_thousands": 112}
     assert summary["outcomes"][2]["requests"] == 0
-    assert [row["need"] for row in summary["needs"]] == ["ASD", "ASD with SEMH", "SEMH"]
+    assert [row["need"] for row in summary["needs"]] == ["ASD", "ASD with SEMH", "SEMH", "Total"]
 
 
 def test_need_percent_rounds_half_up_to_one_decimal():
@@ -115,10 +118,14 @@ def test_need_percent_rounds_half_up_to_one_decimal():
     assert needs == [
         {"need": "ASD", "requests": 15, "percent": Decimal("93.8")},
         {"need": "HI", "requests": 1, "percent": Decimal("6.3")},
+        {"need": "Total", "requests": 16, "percent": Decimal("100.0")},
     ]
 
 
-def test_suppression_hides_small_counts_and_their_figures_but_shows_zero():
+def test_suppression_hides_small_counts_the_next_smallest_and_their_figures_but_shows_zero():
+    """By hand: agreed 5, declined 1 (small: c), total 6. The declined 1 alone would be the
+    total minus the agreed 5, so the agreed 5 is hidden too. The total 6 shows rounded to 5, its
+    cost £200,000 to the nearest £5,000."""
     meeting = MeetingFactory(date=dt.date(2025, 1, 8))
     for _ in range(5):
         _request(meeting, "agreed", "ASD", "36000")
@@ -127,15 +134,73 @@ def test_suppression_hides_small_counts_and_their_figures_but_shows_zero():
     summary = selectors.panel_summary(**JANUARY, suppress=True)
 
     assert summary["outcomes"] == [
-        {"outcome": "agreed", "requests": 5, "cost_thousands": 180},
+        {"outcome": "agreed", "requests": "c", "cost_thousands": "c"},
         {"outcome": "declined", "requests": "c", "cost_thousands": "c"},
         {"outcome": "more_information", "requests": 0, "cost_thousands": 0},
         {"outcome": "deferred", "requests": 0, "cost_thousands": 0},
+        {"outcome": "total", "requests": 5, "cost_thousands": 200},
     ]
     assert summary["needs"] == [
-        {"need": "ASD", "requests": 5, "percent": Decimal("83.3")},
+        {"need": "ASD", "requests": "c", "percent": "c"},
         {"need": "SEMH", "requests": "c", "percent": "c"},
+        {"need": "Total", "requests": 5, "percent": 100},
     ]
+
+
+def test_suppressed_summary_rounds_counts_money_and_shares_from_the_rounded_counts():
+    """By hand: agreed 12 at £41,000 = £492,000, declined 8 at £10,000 = £80,000; needs ASD 13,
+    SEMH 7. Rounded: 10 and 10, total 20; £490k, £80k, total £570k; shares 15/20 and 5/20."""
+    meeting = MeetingFactory(date=dt.date(2025, 1, 8))
+    for index in range(12):
+        _request(meeting, "agreed", "ASD" if index < 10 else "SEMH", "41000")
+    for index in range(8):
+        _request(meeting, "declined", "ASD" if index < 3 else "SEMH", "10000")
+
+    summary = selectors.panel_summary(**JANUARY, suppress=True)
+
+    assert summary["outcomes"] == [
+        {"outcome": "agreed", "requests": 10, "cost_thousands": 490},
+        {"outcome": "declined", "requests": 10, "cost_thousands": 80},
+        {"outcome": "more_information", "requests": 0, "cost_thousands": 0},
+        {"outcome": "deferred", "requests": 0, "cost_thousands": 0},
+        {"outcome": "total", "requests": 20, "cost_thousands": 570},
+    ]
+    assert summary["needs"] == [
+        {"need": "ASD", "requests": 15, "percent": 75},
+        {"need": "SEMH", "requests": 5, "percent": 25},
+        {"need": "Total", "requests": 20, "percent": 100},
+    ]
+
+
+def test_suppressed_summary_hides_a_total_both_tables_share():
+    """Three agreed requests, all ASD: every count is small, so the total (3) is hidden in both
+    tables, with its cost."""
+    meeting = MeetingFactory(date=dt.date(2025, 1, 8))
+    for _ in range(3):
+        _request(meeting, "agreed", "ASD", "30000")
+
+    summary = selectors.panel_summary(**JANUARY, suppress=True)
+
+    assert summary["outcomes"][0] == {"outcome": "agreed", "requests": "c", "cost_thousands": "c"}
+    assert summary["outcomes"][-1] == {"outcome": "total", "requests": "c", "cost_thousands": "c"}
+    assert summary["needs"] == [
+        {"need": "ASD", "requests": "c", "percent": "c"},
+        {"need": "Total", "requests": "c", "percent": "c"},
+    ]
+
+
+def test_suppressed_summary_counts_whole_months():
+    inside = MeetingFactory(date=dt.date(2025, 1, 29))
+    for _ in range(6):
+        _request(inside, "agreed", "ASD", "30000")
+
+    exact = selectors.panel_summary(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 1, 20))
+    widened = selectors.panel_summary(
+        date_from=dt.date(2025, 1, 10), date_to=dt.date(2025, 1, 20), suppress=True
+    )
+
+    assert exact["outcomes"][-1]["requests"] == 0
+    assert widened["outcomes"][-1]["requests"] == 5  # 6, from the 1st to the 31st, rounded
 
 
 # --- The report command ------------------------------------------------------------------
@@ -157,6 +222,7 @@ def test_report_command_prints_json_numbers(january_example):
             {"need": "ASD with SEMH", "requests": 2, "percent": 28.6},
             {"need": "SEMH", "requests": 1, "percent": 14.3},
             {"need": "SLD", "requests": 1, "percent": 14.3},
+            {"need": "Total", "requests": 7, "percent": 100.0},
         ],
     }
 
@@ -171,6 +237,7 @@ def test_report_command_prints_two_csv_tables(january_example):
         "declined,1,11",
         "more_information,3,57",
         "deferred,0,0",
+        "total,7,179",
         "",
         "needs",
         "need,requests,percent",
@@ -178,6 +245,7 @@ def test_report_command_prints_two_csv_tables(january_example):
         "ASD with SEMH,2,28.6",
         "SEMH,1,14.3",
         "SLD,1,14.3",
+        "Total,7,100.0",
     ]
 
 
@@ -190,8 +258,9 @@ def test_report_command_suppresses_on_request(january_example):
         {"outcome": "declined", "requests": "c", "cost_thousands": "c"},
         {"outcome": "more_information", "requests": "c", "cost_thousands": "c"},
         {"outcome": "deferred", "requests": 0, "cost_thousands": 0},
+        {"outcome": "total", "requests": 5, "cost_thousands": 180},  # 7 and £179,344.99, rounded
     ]
-    assert {row["percent"] for row in result["needs"]} == {"c"}
+    assert [row["percent"] for row in result["needs"]] == ["c", "c", "c", "c", 100]
 
 
 def test_report_command_needs_both_dates():
