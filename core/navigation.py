@@ -28,6 +28,7 @@ NAV_ITEMS = [
     NavItem("Panels", "panel:meeting_list", "panel.view_meeting", "panel"),
     NavItem("Panel summary", "panel:summary", roles.VIEW_PANEL_SUMMARY, "panel-summary"),
     NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
+    NavItem("Audit log", "audit_log", "core.view_auditevent", "audit"),
 ]
 
 
