@@ -34,9 +34,12 @@ def violations(page):
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', (e) => {"
