@@ -206,12 +206,10 @@ def _may(user: Any, needs: str | tuple[str, ...]) -> bool:
 def test_every_role_and_method_gets_the_answer_the_table_promises(name, objects, clients):
     needs, methods = ACCESS[name]
     url = _url(name, objects)
-    outcomes = []
     for role, (user, client) in clients.items():
         for method in ANY:
             response = client.get(url) if method == GET else client.post(url, {})
             status = response.status_code
-            outcomes.append((role, method, status))
             assert status != 500, (role, method, url)
             if needs == PUBLIC:
                 continue
@@ -224,7 +222,3 @@ def test_every_role_and_method_gets_the_answer_the_table_promises(name, objects,
                 assert status not in (401, 403, 405), (role, method, url, status)
             else:
                 assert status == 403, (role, method, url, status)
-    # Every page is open to somebody: an admin may use every declared method.
-    assert any(
-        role == "admin" and s < 400 or s == 404 for role, _m, s in outcomes if role == "admin"
-    )
