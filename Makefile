@@ -5,6 +5,11 @@ VENV ?= .venv
 PY = $(VENV)/bin/python
 DEMO_SIZE ?= kent
 PYTEST_ARGS ?=
+# manage.py, Celery, WSGI and ASGI default to the production settings (no fallback secret key,
+# DEBUG off): the make targets run the demo, worker and beat on the local ones. pytest names its
+# own (config.settings.test, pyproject.toml).
+DJANGO_SETTINGS_MODULE ?= config.settings.local
+export DJANGO_SETTINGS_MODULE
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo demo-reset test lint format worker beat assets clean bench
@@ -39,6 +44,7 @@ demo-reset: $(VENV)/.installed ## Like demo, but delete the data first and seed 
 
 # Browser tests need Debian's Chromium; as root we try to install it, and never fail if we
 # cannot (the tests then skip with a reason, unless CI_REQUIRE_SERVICES=1).
+test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: $(VENV)/.installed ## Run the tests
 	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -6,7 +6,11 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Never fall back to the local settings (a fixed secret key, DEBUG on): unnamed, the
+    # settings are production's, which refuse to start without SECRET_KEY and ALLOWED_HOSTS.
+    # `make demo` and the other make targets name config.settings.local; pytest names
+    # config.settings.test (pyproject.toml).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

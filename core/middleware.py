@@ -1,5 +1,5 @@
 """Sign-in for htmx requests: a 401 the page's JavaScript explains, never the login page swapped
-into a fragment."""
+into a fragment; and no-store on personal data."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.utils.cache import add_never_cache_headers
 
 from .htmx import wants_partial
 
@@ -54,3 +56,24 @@ class RejectControlCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (with Django's other never-cache headers) on every response to
+    a signed-in person and on every download, so children's data is never kept by the browser
+    or a proxy cache. Static files (served by WhiteNoise before this runs, or from STATIC_URL)
+    are left cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = "attachment" in response.get("Content-Disposition", "")
+        if signed_in or download:
+            add_never_cache_headers(response)
+        return response

@@ -52,3 +52,44 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class AuditEvent(models.Model):
+    """One read or download of personal data: who opened which record or file, from where, when.
+
+    Written only by core.audit.record; never edited; deleted after AUDIT_RETENTION_DAYS."""
+
+    class Action(models.TextChoices):
+        VIEW_CHILD = "view_child", "Opened a child's record"
+        VIEW_PANEL_REQUEST = "view_panel_request", "Opened a panel request"
+        VIEW_MEETING = "view_meeting", "Opened a meeting's agenda"
+        VIEW_DECISION_RECORD = "view_decision_record", "Opened a meeting's decision record"
+        VIEW_SEN2 = "view_sen2", "Opened an SEN2 page"
+        EXPORT = "export", "Downloaded an export"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    # Kept as text too, so the event still names the person after their account is deleted.
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    label = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="core_audit_username_at"),
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.label or self.object_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -31,6 +31,7 @@ NAV_ITEMS = [
     NavItem("Dashboards", "reporting:index", roles.VIEW_DASHBOARDS, "dashboards"),
     NavItem("DPS", "dps:overview", roles.MANAGE_DPS, "dps"),
     NavItem("Imports", "imports:start", roles.IMPORT_DATA, "imports"),
+    NavItem("Audit log", "audit_log", "core.view_auditevent", "audit"),
 ]
 
 

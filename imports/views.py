@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import docs, downloads, roles
+from core import audit, docs, downloads, roles
 from core.errors import DomainError
 from core.htmx import render_page_or_partial
 from core.models import Job
@@ -106,6 +106,7 @@ def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:
     if not path.exists():
         raise Http404("No errors file for this import")
     name = f"{Path(record.file_name).stem}-errors.csv"
+    audit.record(request, audit.Action.EXPORT, record, name)
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
 
 
@@ -115,6 +116,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     import_kind = import_kinds().get(kind)
     if import_kind is None:
         raise Http404("No such import kind")
+    audit.record(request, audit.Action.EXPORT, label=f"{kind}-template.csv", object_type="template")
     response = HttpResponse(
         downloads.csv_text(import_kind.column_names, import_kind.template_rows()),
         content_type=downloads.CSV_CONTENT_TYPE,

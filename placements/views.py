@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import calendar, disclosure, downloads, roles
+from core import audit, calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
 
@@ -56,6 +56,9 @@ def child_detail(request: HttpRequest, child_ref: str) -> HttpResponse:
         child = selectors.child_detail(child_ref=child_ref)
     except Child.DoesNotExist as error:
         raise Http404("No child with that reference") from error
+    audit.record(
+        request, audit.Action.VIEW_CHILD, child, child.child_ref, object_id=child.child_ref
+    )
     today = timezone.localdate()
     ehcp = selectors.current_ehcp(child)
     academic_year = calendar.academic_year_of(today)
@@ -197,14 +200,17 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
 def placement_export(request: HttpRequest) -> HttpResponse:
     """The placements register in the `placements` import layout: CSV (streamed) or XLSX."""
     stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    name = f"placements-{stamp}.{'xlsx' if xlsx else 'csv'}"
+    audit.record(request, audit.Action.EXPORT, label=name, object_type="placement_register")
+    if xlsx:
         return downloads.xlsx_response(
-            f"placements-{stamp}.xlsx",
+            name,
             {"Placements": (exports.PLACEMENT_COLUMNS, exports.placement_rows())},
             money_columns={"Placements": exports.PLACEMENT_MONEY},
         )
     return downloads.csv_response(
-        f"placements-{stamp}.csv",
+        name,
         exports.PLACEMENT_COLUMNS,
         exports.placement_rows(),
         money_columns=exports.PLACEMENT_MONEY,
@@ -221,12 +227,12 @@ def sen2_export(request: HttpRequest) -> HttpResponse:
         census_date = dt.date.fromisoformat(request.GET["census_date"])
     except (KeyError, ValueError):
         census_date = sen2_spec.default_census_day(timezone.localdate())
+    name = f"sen2-working-extract-{census_date.isoformat()}.zip"
+    audit.record(request, audit.Action.EXPORT, label=name, object_type="sen2_extract")
     response = HttpResponse(
         sen2_extract.working_extract_zip(census_date=census_date), content_type="application/zip"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="sen2-working-extract-{census_date.isoformat()}.zip"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "axes",
     "core",
     "imports",
     "placements",
@@ -54,6 +56,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Security headers (docs/security.md): a Content-Security-Policy with no inline script, a
+    # Permissions-Policy, and no-store on everything a signed-in person sees or downloads.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    # Last, as django-axes requires: refuses sign-in from a locked-out user or address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +114,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes throttles sign-in (the service's form and the Django admin's, both of which go
+# through authenticate()): after AXES_FAILURE_LIMIT failures a username is locked out from any
+# address, and an address is locked out for any username, for AXES_COOLOFF_TIME. Attempts and
+# lockouts are listed in the Django admin ("Axes"); an admin can unlock there, or with
+# `manage.py axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Every failure is kept too (admin: "Access failures"), not only the running count per user.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+# The address a lockout and the audit log record is the one the outermost trusted proxy saw.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -113,6 +142,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# --- Security headers (docs/security.md "Headers and caching") ------------------------------
+# The same policy in every environment, so the browser tests prove the pages work under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -171,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.uploads_expire",
         "schedule": crontab(hour=3, minute=30),
     },
+    "audit-prune-nightly": {
+        "task": "core.audit_tasks.audit_prune",
+        "schedule": crontab(hour=3, minute=5),
+    },
 }
 # A running job writes a heartbeat every few seconds; one silent for this long has lost its
 # worker and is marked failed (core.tasks.jobs_reap), and may be claimed again.
@@ -209,6 +271,10 @@ COUNCIL_LA_NAME = env("COUNCIL_LA_NAME", default="Wealdshire")
 SEN2_DMO = env("SEN2_DMO", default="")
 SEN2_DCO = env("SEN2_DCO", default="")
 SEN2_DSCO = env("SEN2_DSCO", default="")
+
+# The audit log of reads and downloads (core.audit) keeps events this long, then the nightly
+# task core.audit_tasks.audit_prune deletes them.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 
 # Counts from 1 to this are shown as `c` to people without casework (core.disclosure).
 SMALL_NUMBER_THRESHOLD = 4

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import downloads, roles
+from core import audit, downloads, roles
 from dps import selectors
 
 CONTRACT_COLUMNS = [
@@ -30,12 +30,13 @@ def contract_export(request: HttpRequest) -> HttpResponse:
     """The contract register as CSV (streamed) or XLSX (`?format=xlsx`)."""
     rows = selectors.contract_register_rows()
     stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    name = f"contracts-{stamp}.{'xlsx' if xlsx else 'csv'}"
+    audit.record(request, audit.Action.EXPORT, label=name, object_type="contract_register")
+    if xlsx:
         return downloads.xlsx_response(
-            f"contracts-{stamp}.xlsx",
+            name,
             {"Contracts": (CONTRACT_COLUMNS, rows)},
             money_columns={"Contracts": CONTRACT_MONEY},
         )
-    return downloads.csv_response(
-        f"contracts-{stamp}.csv", CONTRACT_COLUMNS, rows, money_columns=CONTRACT_MONEY
-    )
+    return downloads.csv_response(name, CONTRACT_COLUMNS, rows, money_columns=CONTRACT_MONEY)

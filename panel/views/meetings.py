@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import audit
 from core.errors import DomainError
 from panel import selectors, services
 from panel.forms import (
@@ -79,6 +80,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting, *, bound: dict | Non
 @permission_required("panel.view_meeting", raise_exception=True)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    audit.record(request, audit.Action.VIEW_MEETING, meeting, f"Meeting of {meeting.date:%Y-%m-%d}")
     return render(request, "panel/meeting_detail.html", meeting_context(request, meeting))
 
 
@@ -87,6 +89,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision record for the minutes: one printed page per request."""
     meeting = get_object_or_404(Meeting, pk=pk)
+    audit.record(
+        request, audit.Action.VIEW_DECISION_RECORD, meeting, f"Meeting of {meeting.date:%Y-%m-%d}"
+    )
     return render(
         request,
         "panel/meeting_record.html",

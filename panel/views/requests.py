@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import roles
+from core import audit, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import vary_on_htmx, wants_partial
 from dps.selectors import search as dps_search
@@ -83,6 +83,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         item = selectors.request_detail(request_id=pk)
     except PanelRequest.DoesNotExist as error:
         raise Http404("No panel request with that number") from error
+    audit.record(
+        request,
+        audit.Action.VIEW_PANEL_REQUEST,
+        item,
+        f"Request {item.pk} ({item.child.child_ref})",
+    )
     decorate(item)
     returned_as = getattr(item, "returned_as", None)
     warnings = (

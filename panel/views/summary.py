@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import calendar, disclosure, downloads, roles
+from core import audit, calendar, disclosure, downloads, roles
 from panel import selectors
 from panel.forms import (
     SummaryForm,
@@ -86,6 +86,7 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
         start = form.cleaned_data["date_from"] or dt.date.min
         end = form.cleaned_data["date_to"] or timezone.localdate()
         stem = f"panel-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+    audit.record(request, audit.Action.EXPORT, label=f"{stem}.{fmt}", object_type="panel_summary")
     if fmt == "csv":
         return downloads.rows_csv_response(f"{stem}.csv", result)
     sheets = {

@@ -325,7 +325,10 @@ def test_dps_has_two_lots_members_and_negotiated_uplifts(small):
     assert agreed.filter(agreed_percent__lt=F("requested_percent")).exists()
 
 
-def test_create_demo_users_makes_one_user_per_role_and_resets_passwords():
+def test_create_demo_users_makes_one_user_per_role_and_resets_passwords(settings, rf):
+    settings.DEBUG = (
+        True  # the demo users are refused with DEBUG off (tests/core/test_settings_safety.py)
+    )
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     user_model = get_user_model()
@@ -333,7 +336,7 @@ def test_create_demo_users_makes_one_user_per_role_and_resets_passwords():
     call_command("create_demo_users", stdout=StringIO())
 
     for name in ("officer", "commissioner", "manager", "admin"):
-        user = authenticate(username=name, password="demo-password-1")
+        user = authenticate(rf.post("/accounts/login/"), username=name, password="demo-password-1")
         assert user is not None, name
         assert list(user.groups.values_list("name", flat=True)) == [name]
         assert user.first_name

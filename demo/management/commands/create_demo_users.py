@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import roles
@@ -27,6 +28,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            # Published passwords, an admin among them: never on a real service.
+            raise CommandError(
+                "create_demo_users makes accounts with a published password, so it runs only "
+                "with DEBUG on (DJANGO_SETTINGS_MODULE=config.settings.local, as `make demo` "
+                "sets). Create real accounts with `manage.py createsuperuser` and the admin."
+            )
         roles.roles_ensure()
         user_model = get_user_model()
         rows = []

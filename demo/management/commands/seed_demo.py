@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -55,6 +56,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
     def handle(self, *args, **options) -> None:
+        if options["flush"] and not settings.DEBUG:
+            raise CommandError(
+                "seed_demo --flush deletes every child, placement, panel and DPS record, so it "
+                "runs only with DEBUG on (DJANGO_SETTINGS_MODULE=config.settings.local, as "
+                "`make demo-reset` sets). It never runs against a real service's data."
+            )
         today = options["today"] or timezone.localdate()
         if options["if_empty"] and has_domain_data():
             self.stdout.write(KEPT_MESSAGE)
