@@ -64,10 +64,14 @@ class PageResult:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def _env(database: str, *, redis: bool = False) -> dict[str, str]:
+def _env(
+    database: str, *, redis: bool = False, settings: str = "config.settings.bench"
+) -> dict[str, str]:
+    """The environment of a step. The demo commands refuse to run with DEBUG off, so the seed
+    uses the local settings; everything measured runs with DEBUG off."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["DATABASE_URL"] = f"{PG}/{database}"
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    env["DJANGO_SETTINGS_MODULE"] = settings
     env["PYTHONUNBUFFERED"] = "1"
     if redis:
         env["REDIS_URL"] = REDIS  # tasks are queued (no worker): the step measures itself only
@@ -203,12 +207,12 @@ paths = {
     "panel meeting page": meeting and url("panel:meeting_detail", meeting.pk),
     "panel summary": url("panel:summary"),
     "DPS search with filters": child and url(
-        "dps:search", query=f"?child={child.child_ref}&distance=30"
+        "dps:search", query=f"?child={child.child_ref}&max_km=30"
     ),
 }
-for name in ["budget", "spend", "providers", "growth", "new_placements", "casework",
-             "sufficiency"]:
-    paths[f"dashboard: {name}"] = url(f"reporting:{name}")
+for slug in ["budget", "spend", "providers", "growth", "new-placements", "casework"]:
+    paths[f"dashboard: {slug}"] = url("reporting:dashboard", slug)
+paths["dashboard: sufficiency"] = url("reporting:sufficiency")
 print(json.dumps(paths))
 """
     out = subprocess.run(
@@ -423,14 +427,15 @@ def main() -> int:
 
     if not args.skip_seed:
         print("1. Seed", flush=True)
+        demo = _env(database, settings="config.settings.local")
         fresh_database(database)
         subprocess.run(manage("migrate", "-v", "0"), cwd=ROOT, env=env, check=True)
-        subprocess.run(manage("create_demo_users"), cwd=ROOT, env=env, check=True)
+        subprocess.run(manage("create_demo_users"), cwd=ROOT, env=demo, check=True)
         steps.append(
             timed(
                 f"seed_demo --size {args.size}",
                 manage("seed_demo", "--size", args.size, "--seed", "1", "--no-progress"),
-                env,
+                demo,
             )
         )
 
