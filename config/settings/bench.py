@@ -7,3 +7,6 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# Every signed-in client of the load test signs in: keep django-axes' sign-in log quiet.
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405

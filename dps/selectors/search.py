@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -25,7 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from core import calendar
 from dps.models import Consultation, FeeSchedule, Membership, ShortlistEntry
@@ -218,14 +219,15 @@ def provider_search(
     if filters.max_fee is not None:
         qs = qs.filter(fee__lte=filters.max_fee)
     if filters.easting is not None and filters.northing is not None:
-        de = F("easting") - Value(filters.easting)
-        dn = F("northing") - Value(filters.northing)
-        qs = qs.annotate(distance_sq=de * de + dn * dn)
+        # Squared metres pass 2^31 beyond 46 km: compute in 64-bit integers, not the columns' 32.
+        de = Cast("easting", BigIntegerField()) - Value(filters.easting, BigIntegerField())
+        dn = Cast("northing", BigIntegerField()) - Value(filters.northing, BigIntegerField())
+        qs = qs.annotate(distance_sq=ExpressionWrapper(de * de + dn * dn, BigIntegerField()))
         if filters.max_km is not None:
             metres = int(filters.max_km * 1000)
             qs = qs.filter(distance_sq__lte=metres * metres)
     else:
-        qs = qs.annotate(distance_sq=Value(None, output_field=IntegerField()))
+        qs = qs.annotate(distance_sq=Value(None, output_field=BigIntegerField()))
     if child_ref:
         qs = qs.annotate(
             shortlisted=Exists(

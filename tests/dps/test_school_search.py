@@ -202,3 +202,11 @@ def test_once_filtered_a_cleared_need_stays_cleared(officer_client):
     _school(km_east=2, needs=("SEMH",), name="SEMH school", lot=LotFactory())
     html = officer_client.get(f"/dps/search/?child={child.child_ref}&filtered=1").content.decode()
     assert "SEMH school" in html
+
+
+def test_schools_across_the_county_are_found_without_overflowing_the_distance():
+    # 100 km is 10^10 squared metres, past a 32-bit integer: a county-wide search must not fail.
+    _school(km_east=100, name="Far")
+    _school(km_east=5, name="Near")
+    assert _names(_filters()) == ["Near", "Far"]
+    assert _names(_filters(max_km=Decimal(150))) == ["Near", "Far"]
