@@ -16,6 +16,7 @@ from django.db import transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import save_as
+from core.signals import figures_changed_on_commit
 from placements.models import Placement, Provider
 
 from . import market_rules
@@ -231,6 +232,7 @@ def fee_schedule_create(
     )
     full_clean_or_raise(item, exclude=["version"])
     save_as(item, user)
+    figures_changed_on_commit(FeeSchedule, f"fee schedule {item.pk} created")
     return item
 
 
@@ -244,6 +246,7 @@ def fee_schedule_update(
     full_clean_or_raise(item, exclude=["version"])
     item.version += 1
     save_as(item, user)
+    figures_changed_on_commit(FeeSchedule, f"fee schedule {item.pk} updated")
     return item
 
 
@@ -341,6 +344,7 @@ def uplift_decide(
         item.decided_on = None
     item.version += 1
     save_as(item, user)
+    figures_changed_on_commit(UpliftRequest, f"uplift request {item.pk} decided")
     return item
 
 

@@ -400,6 +400,36 @@ def test_changes_schedule_one_recompute_a_minute_later(
     assert queued == [{"args": [job.pk], "countdown": 60}]
 
 
+@override_settings(REPORTING_RECOMPUTE_ON_CHANGE=True)
+def test_fee_and_uplift_decisions_in_the_dps_screens_schedule_a_recompute(
+    county, commissioner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dps import market_services
+    from tests.factories import FeeScheduleFactory, UpliftRequestFactory
+
+    queued = []
+    monkeypatch.setattr(tasks.run_recompute_job, "apply_async", lambda **kw: queued.append(kw))
+    fee = FeeScheduleFactory(provider=county["alder"])
+    with django_capture_on_commit_callbacks(execute=True):
+        market_services.fee_schedule_update(
+            fee_id=fee.pk, version=fee.version, annual_fee=Decimal("41000"), user=commissioner
+        )
+    assert len(queued) == 1
+
+    Job.objects.filter(kind="recompute").delete()
+    uplift = UpliftRequestFactory(provider=county["alder"], requested_percent=Decimal("2.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        market_services.uplift_decide(
+            uplift_id=uplift.pk,
+            version=uplift.version,
+            outcome="rejected",
+            decided_on=uplift.received_on or dt.date(2025, 9, 1),
+            cost_breakdown="",
+            user=commissioner,
+        )
+    assert len(queued) == 2
+
+
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
 def test_only_one_recompute_runs_at_a_time(county, monkeypatch):
     queued = []
