@@ -310,7 +310,7 @@ EXPORTS = {
 
 
 def load(
-    database: str, clients: int, requests: int
+    database: str, clients: int, requests: int, pages: list[str] | None = None
 ) -> tuple[list[PageResult], list[str], list[Step]]:
     port = free_port()
     env = _env(database)
@@ -341,6 +341,9 @@ def load(
             except OSError:
                 time.sleep(0.2)
         for page, path in page_paths(database).items():
+            wanted = pages is None or page.startswith("trivial") or any(p in page for p in pages)
+            if not wanted:
+                continue
             if not path:
                 missing.append(page)
                 print(f"  {page}: no such page yet, skipped", flush=True)
@@ -353,7 +356,7 @@ def load(
                 f"{result.rps} req/s, {result.errors} errors",
                 flush=True,
             )
-        for name, path in EXPORTS.items():
+        for name, path in EXPORTS.items() if pages is None else ():
             seconds, status, size = asyncio.run(_download(base, path))
             note = f"HTTP {status}, {size / 1024 / 1024:,.1f} MB"
             exports.append(Step(name, round(seconds, 2), None, note))
@@ -416,6 +419,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the import file")
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument(
+        "--pages",
+        help="only the pages whose names contain one of these words, comma-separated "
+        "(e.g. 'trivial,DPS,dashboard'); the trivial page is always measured",
+    )
+    parser.add_argument(
+        "--only-load", action="store_true", help="skip the recompute, import and export steps"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench"), help="folder for results")
     args = parser.parse_args()
 
@@ -439,54 +450,60 @@ def main() -> int:
             )
         )
 
-    print("2. Dashboards against the SQL floor", flush=True)
-    recompute = timed("recompute_dashboards", manage("recompute_dashboards"), env)
-    steps.append(recompute)
-    floor = sql_floor(database, dt.date.today())  # noqa: DTZ011 - the as-of date of the recompute
-    steps.append(floor)
+    recompute = floor = None
+    if not args.only_load:
+        print("2. Dashboards against the SQL floor", flush=True)
+        recompute = timed("recompute_dashboards", manage("recompute_dashboards"), env)
+        steps.append(recompute)
+        floor = sql_floor(database, dt.date.today())  # noqa: DTZ011 - the recompute's as-of
+        steps.append(floor)
 
     print(f"3. Load: {args.clients} clients, {args.requests} requests a page", flush=True)
-    pages, missing, exports = load(database, args.clients, args.requests)
+    wanted = [p.strip() for p in args.pages.split(",")] if args.pages else None
+    pages, missing, exports = load(database, args.clients, args.requests, wanted)
     steps.extend(exports)
 
-    print("4. Import and exports", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    try:
-        big = work / "placements.csv"
-        subprocess.run(
-            [
-                PYTHON,
-                "bench/make_placements_file.py",
-                str(big),
-                "--rows",
-                str(args.rows),
-                "--fresh",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        steps.append(
-            timed(
-                f"import_data placements ({args.rows:,} rows)",
-                manage("import_data", "placements", str(big), "-v", "0"),
-                queued,
-                note="the recompute it schedules is queued, not run",
+    if args.only_load:
+        shutil.rmtree(work)
+    else:
+        print("4. Import and exports", flush=True)
+        try:
+            big = work / "placements.csv"
+            subprocess.run(
+                [
+                    PYTHON,
+                    "bench/make_placements_file.py",
+                    str(big),
+                    "--rows",
+                    str(args.rows),
+                    "--fresh",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
             )
-        )
-        steps.append(
-            timed(
-                "SEN2 return (XML)",
-                manage("sen2", "--year", str(_census_year()), "--out", str(work / "sen2.xml")),
-                env,
-                note="exit status ignored: rule breaks in demo data",
-                check=False,
+            steps.append(
+                timed(
+                    f"import_data placements ({args.rows:,} rows)",
+                    manage("import_data", "placements", str(big), "-v", "0"),
+                    queued,
+                    note="the recompute it schedules is queued, not run",
+                )
             )
-            if _has_command("sen2", env)
-            else Step("SEN2 return (XML)", 0, None, "no command yet")
-        )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            steps.append(
+                timed(
+                    "SEN2 return (XML)",
+                    manage("sen2", "--year", str(_census_year()), "--out", str(work / "sen2.xml")),
+                    env,
+                    note="exit status ignored: rule breaks in demo data",
+                    check=False,
+                )
+                if _has_command("sen2", env)
+                else Step("SEN2 return (XML)", 0, None, "no command yet")
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     trivial = next((p for p in pages if p.page == "trivial signed-in page"), None)
     result = {
@@ -498,7 +515,9 @@ def main() -> int:
         "requests": args.requests,
         "steps": [asdict(s) for s in steps],
         "recompute_vs_floor": (
-            round(recompute.seconds / floor.seconds, 1) if floor.seconds else None
+            round(recompute.seconds / floor.seconds, 1)
+            if recompute and floor and floor.seconds
+            else None
         ),
         "trivial_p95_ms": trivial.p95_ms if trivial else None,
         "pages": [asdict(p) for p in pages],

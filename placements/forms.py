@@ -54,12 +54,42 @@ class PlacementChangeForm(forms.Form):
     attendance_pattern = forms.ChoiceField(label="Attendance pattern", choices=[])
     annual_cost = MoneyField(label="Base annual fee")
     additional_cost = MoneyField(label="Additional funding (a year)", name="additional funding")
+    # The SEN2 return's items of the placement (docs/sen2.md, PlacementDetail).
+    placement_rank = forms.TypedChoiceField(
+        label="SEN2 placement rank",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Leave blank: secondary when dual registered, otherwise primary",
+    )
+    sen_unit = forms.BooleanField(label="In a SEN unit", required=False)
+    resourced_provision = forms.BooleanField(label="In a resourced provision", required=False)
+    sen2_setting = forms.ChoiceField(
+        label="SEN2 setting code",
+        required=False,
+        help_text="Only where the setting has no URN: then the code is sent instead",
+    )
+    sen2_setting_other = forms.CharField(
+        label="Other setting (when the code is 'other')", required=False, max_length=100
+    )
+
+    SEN2_FIELDS = (
+        "placement_rank",
+        "sen_unit",
+        "resourced_provision",
+        "sen2_setting",
+        "sen2_setting_other",
+    )
 
     def __init__(self, *args, **kwargs):
-        from .models import AttendancePattern
+        from .models import AttendancePattern, PlacementRank, SEN2Setting
 
         super().__init__(*args, **kwargs)
         self.fields["attendance_pattern"].choices = AttendancePattern.choices
+        self.fields["placement_rank"].choices = [("", "Not set"), *PlacementRank.choices]
+        self.fields["sen2_setting"].choices = [("", "Not needed: the school has a URN")] + list(
+            SEN2Setting.choices
+        )
 
 
 class Sen2CheckForm(forms.Form):

@@ -30,10 +30,12 @@ from .models import (
     IssueDecision,
     PhaseTransfer,
     Placement,
+    PlacementRank,
     Provider,
     ReportCardGrade,
     RequestSource,
     ReviewOutcome,
+    SEN2Setting,
     Sex,
     UPNUnknown,
 )
@@ -582,6 +584,17 @@ class Placements(ImportKind):
         Column(
             "reason", False, ", ".join(v for v, _ in Placement.Reason.choices), "no_local_provision"
         ),
+        Column("placement_rank", False, "SEN2 rank: 1 primary, 2 secondary; blank: worked out", ""),
+        Column("sen_unit", False, "SEN2: in a SEN unit, Y or N", ""),
+        Column("resourced_provision", False, "SEN2: in a resourced provision, Y or N", ""),
+        Column(
+            "sen2_setting",
+            False,
+            "SEN2 setting code where the school has no URN: "
+            + ", ".join(v for v, _ in SEN2Setting.choices),
+            "",
+        ),
+        Column("sen2_setting_other", False, "What the setting is, with code OTH", ""),
     )
     key_columns = ("child_ref", "provider_urn", "start_date")
 
@@ -613,6 +626,7 @@ class Placements(ImportKind):
             p.field("reason", lambda v: parsing.parse_choice(v, Placement.Reason.choices))
             if p.data.get("reason", "") is None:
                 p.data["reason"] = ""
+            self._sen2_items(p)
             start, end = p.data.get("start_date"), p.data.get("end_date")
             if start and end and end < start:
                 p.error("end_date", f"is before the start date {start:%d/%m/%Y}")
@@ -634,6 +648,24 @@ class Placements(ImportKind):
                 pk = existing.find(data["child_id"], data["provider_id"], data["start_date"])
                 mark(data, key, pk)
         return split(parsed)
+
+    @staticmethod
+    def _sen2_items(p: RowParser) -> None:
+        """The placement's SEN2 items: a blank cell clears the item (rank: worked out again)."""
+        p.field("placement_rank", lambda v: int(parsing.parse_choice(v, PlacementRank.choices)))
+        for flag in ("sen_unit", "resourced_provision"):
+            p.field(flag, parse_flag)
+            if flag in p.data and p.data[flag] is None:
+                p.data[flag] = False
+        p.field("sen2_setting", lambda v: parsing.parse_choice(v, SEN2Setting.choices))
+        if "sen2_setting" in p.data and p.data["sen2_setting"] is None:
+            p.data["sen2_setting"] = ""
+        p.text("sen2_setting_other", max_length=100)
+        code, other = p.data.get("sen2_setting"), p.data.get("sen2_setting_other")
+        if code == SEN2Setting.OTH and "sen2_setting_other" in p.data and not other:
+            p.error("sen2_setting_other", "is required with the setting code OTH")
+        if other and code is not None and code != SEN2Setting.OTH:
+            p.error("sen2_setting_other", "is only for the setting code OTH")
 
     def observe(self, clean_rows: list[dict], context: ImportContext) -> None:
         periods = context.state.setdefault("periods", defaultdict(list))

@@ -26,6 +26,7 @@ from .models import (
     Placement,
     Provider,
     ReviewOutcome,
+    SEN2Setting,
 )
 
 
@@ -167,6 +168,17 @@ def placement_create(
 
 
 @transaction.atomic
+def _check_sen2_setting(placement: Placement) -> None:
+    """SENSettingOther says what the setting is when, and only when, the code is 'other'."""
+    other = placement.sen2_setting_other.strip()
+    if placement.sen2_setting == SEN2Setting.OTH and not other:
+        raise DomainError({"sen2_setting_other": "Say what the other setting is"})
+    if other and placement.sen2_setting != SEN2Setting.OTH:
+        raise DomainError(
+            {"sen2_setting_other": "Only for the setting code 'Other': choose it or clear this"}
+        )
+
+
 def placement_update(
     *,
     placement: Placement,
@@ -183,6 +195,11 @@ def placement_update(
     social_care_share: Decimal | _Unset = UNSET,
     reason: str | _Unset = UNSET,
     dual_registered: bool | _Unset = UNSET,
+    placement_rank: int | None | _Unset = UNSET,
+    sen_unit: bool | _Unset = UNSET,
+    resourced_provision: bool | _Unset = UNSET,
+    sen2_setting: str | _Unset = UNSET,
+    sen2_setting_other: str | _Unset = UNSET,
 ) -> Placement:
     """Change the given fields of a placement (the others keep their values), refusing the save
     if someone else changed it since `version` was read. The child and provider do not change."""
@@ -204,11 +221,17 @@ def placement_update(
         "social_care_share": social_care_share,
         "reason": reason,
         "dual_registered": dual_registered,
+        "placement_rank": placement_rank,
+        "sen_unit": sen_unit,
+        "resourced_provision": resourced_provision,
+        "sen2_setting": sen2_setting,
+        "sen2_setting_other": sen2_setting_other,
     }
     for name, value in given.items():
         if value is not UNSET:
             setattr(current, name, value)
     full_clean_or_raise(current, exclude=["version"])
+    _check_sen2_setting(current)
     _check_dates(current)
     _check_shares(current)
     _check_overlap(current)

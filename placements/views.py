@@ -144,6 +144,7 @@ def _placement_initial(placement: Placement) -> dict:
         "attendance_pattern": placement.attendance_pattern,
         "annual_cost": placement.annual_cost,
         "additional_cost": placement.additional_cost,
+        **{name: getattr(placement, name) for name in PlacementChangeForm.SEN2_FIELDS},
     }
 
 
@@ -164,6 +165,11 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
                     attendance_pattern=data["attendance_pattern"],
                     annual_cost=data["annual_cost"],
                     additional_cost=data["additional_cost"],
+                    placement_rank=data["placement_rank"],
+                    sen_unit=data["sen_unit"],
+                    resourced_provision=data["resourced_provision"],
+                    sen2_setting=data["sen2_setting"],
+                    sen2_setting_other=data["sen2_setting_other"],
                     user=request.user,
                 )
             except StaleEditError as error:

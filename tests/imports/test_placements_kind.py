@@ -196,3 +196,44 @@ def test_an_unchanged_row_is_not_rewritten_and_a_changed_one_is_a_history_update
     unchanged = Placement.objects.get(child__child_ref="WS1")
     assert unchanged.version == 1
     assert unchanged.history.count() == 1
+
+
+SEN2_HEADER = [*HEADER, "placement_rank", "sen_unit", "resourced_provision", "sen2_setting",
+               "sen2_setting_other"]  # fmt: skip
+
+
+def test_the_placements_sen2_items_import_and_a_reimport_clears_them(
+    run_import, write_file, people
+):
+    rows = [
+        [*good_rows()[0], "1", "N", "Y", "", ""],
+        [*good_rows()[2], "2", "yes", "no", "OTH", "Hospital school"],
+    ]
+    result = run_import("placements", write_file("p.csv", SEN2_HEADER, rows))
+
+    assert result.ok, result.errors
+    first = Placement.objects.get(child__child_ref="WS1")
+    assert (first.placement_rank, first.sen_unit, first.resourced_provision) == (1, False, True)
+    other = Placement.objects.get(provider__urn=118201)
+    assert (other.placement_rank, other.sen_unit, other.sen2_setting) == (2, True, "OTH")
+    assert other.sen2_setting_other == "Hospital school"
+
+    cleared = [[*good_rows()[0], "", "", "", "", ""]]
+    assert run_import("placements", write_file("p2.csv", SEN2_HEADER, cleared)).ok
+    first.refresh_from_db()
+    assert (first.placement_rank, first.resourced_provision) == (None, False)
+
+
+def test_bad_sen2_items_are_row_errors_and_nothing_is_written(run_import, write_file, people):
+    rows = [
+        [*good_rows()[0], "3", "maybe", "", "XYZ", ""],
+        [*good_rows()[2], "", "", "", "OTH", ""],
+        [*good_rows()[1], "", "", "", "OLA", "Somewhere"],
+    ]
+    result = run_import("placements", write_file("p.csv", SEN2_HEADER, rows))
+
+    errors = errors_by_row(result)
+    assert {column for column, _ in errors[2]} == {"placement_rank", "sen_unit", "sen2_setting"}
+    assert errors[3] == [("sen2_setting_other", "is required with the setting code OTH")]
+    assert errors[4] == [("sen2_setting_other", "is only for the setting code OTH")]
+    assert not Placement.objects.exists()

@@ -95,3 +95,45 @@ def test_a_changed_placement_lists_its_history(commissioner_client, placement):
     body = response.content.decode()
     assert "No changes yet." not in body
     assert "31 Jul 2026" in body
+
+
+def test_the_sen2_items_of_a_placement_are_saved_from_its_change_page(
+    commissioner_client, commissioner, placement
+):
+    response = _post(
+        commissioner_client,
+        placement,
+        placement.version,
+        placement_rank="2",
+        resourced_provision="on",
+        sen2_setting="OTH",
+        sen2_setting_other="Hospital school",
+    )
+
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.placement_rank == 2
+    assert placement.resourced_provision is True
+    assert placement.sen_unit is False
+    assert (placement.sen2_setting, placement.sen2_setting_other) == ("OTH", "Hospital school")
+    assert placement.history.first().history_user == commissioner
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"sen2_setting": "OTH"}, "sen2_setting_other", "Say what the other setting is"),
+        ({"sen2_setting_other": "Hospital"}, "sen2_setting_other", "Only for the setting code"),
+        ({"placement_rank": "3"}, "placement_rank", "Select a valid choice"),
+        ({"sen2_setting": "XYZ"}, "sen2_setting", "Select a valid choice"),
+    ],
+)
+def test_bad_sen2_items_are_refused_beside_the_field_and_nothing_is_saved(
+    commissioner_client, placement, changes, field, message
+):
+    response = _post(commissioner_client, placement, placement.version, **changes)
+
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    placement.refresh_from_db()
+    assert (placement.placement_rank, placement.sen2_setting, placement.version) == (None, "", 1)
