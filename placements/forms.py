@@ -200,3 +200,31 @@ class PhaseTransferForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class NamedSettingForm(forms.Form):
+    """A setting named in the plan (SEN2 PlanDetail)."""
+
+    rank = forms.TypedChoiceField(label="Rank", coerce=int)
+    provider_urn = forms.IntegerField(
+        label="School URN",
+        required=False,
+        min_value=1,
+        max_value=99_999_999,
+        help_text="Leave blank when the setting has no URN, and choose a setting code instead",
+    )
+    sen2_setting = forms.ChoiceField(label="SEN2 setting code", required=False)
+    sen2_setting_other = forms.CharField(
+        label="Other setting (when the code is 'other')", required=False, max_length=100
+    )
+    sen_unit = forms.BooleanField(label="In a SEN unit", required=False)
+    resourced_provision = forms.BooleanField(label="In a resourced provision", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import PlacementRank, SEN2Setting
+
+        super().__init__(*args, **kwargs)
+        self.fields["rank"].choices = PlacementRank.choices
+        self.fields["sen2_setting"].choices = [("", "None: the school has a URN")] + list(
+            SEN2Setting.choices
+        )

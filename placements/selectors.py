@@ -70,6 +70,7 @@ def child_detail(*, child_ref: str) -> Child:
         # through their reverse relations by name, so placements imports neither (ADR 0001).
         "ehcps__annual_reviews",
         "ehcps__phase_transfers",
+        "ehcps__named_settings__provider",
         "consultations__provider",
         "panel_requests__meeting",
         "panel_requests__provider",

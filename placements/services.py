@@ -22,6 +22,7 @@ from .models import (
     AnnualReview,
     Child,
     IssueDecision,
+    NamedSetting,
     PhaseTransfer,
     Placement,
     Provider,
@@ -424,6 +425,61 @@ def annual_review_add(
     full_clean_or_raise(review)
     save_as(review, user)
     return review
+
+
+@transaction.atomic
+def named_setting_add(
+    *,
+    ehcp: EHCP,
+    rank: int,
+    provider_urn: int | None = None,
+    sen2_setting: str = "",
+    sen2_setting_other: str = "",
+    sen_unit: bool = False,
+    resourced_provision: bool = False,
+    user: User | None,
+) -> NamedSetting:
+    """Name a setting in the plan (SEN2 PlanDetail): a school by URN, or a SEN2 setting code where
+    it has none. One primary and one secondary at most."""
+    provider = None
+    if provider_urn is not None:
+        provider = Provider.objects.filter(urn=provider_urn).first()
+        if provider is None:
+            raise DomainError({"provider_urn": "No school with that URN is recorded"})
+        if sen2_setting:
+            raise DomainError({"sen2_setting": "Give a URN or a setting code, not both"})
+    elif not sen2_setting:
+        raise DomainError({"provider_urn": "Enter the school's URN, or choose a setting code"})
+    other = sen2_setting_other.strip()
+    if sen2_setting == SEN2Setting.OTH and not other:
+        raise DomainError({"sen2_setting_other": "Say what the other setting is"})
+    if other and sen2_setting != SEN2Setting.OTH:
+        raise DomainError(
+            {"sen2_setting_other": "Only for the setting code 'Other': choose it or clear this"}
+        )
+    if NamedSetting.objects.filter(ehcp=ehcp, rank=rank).exists():
+        raise DomainError(
+            {"rank": "The plan already names a setting of this rank: remove it first"}
+        )
+    setting = NamedSetting(
+        ehcp=ehcp,
+        rank=rank,
+        provider=provider,
+        sen2_setting=sen2_setting,
+        sen2_setting_other=other,
+        sen_unit=sen_unit,
+        resourced_provision=resourced_provision,
+    )
+    full_clean_or_raise(setting)
+    save_as(setting, user)
+    return setting
+
+
+@transaction.atomic
+def named_setting_remove(*, setting: NamedSetting, user: User | None) -> None:
+    """Take a setting out of the plan; its history keeps who named and removed it."""
+    setting._history_user = user  # type: ignore[attr-defined]  # read by simple_history
+    setting.delete()
 
 
 @transaction.atomic

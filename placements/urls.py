@@ -21,6 +21,16 @@ urlpatterns = [
         views.phase_transfer_add,
         name="phase_transfer_add",
     ),
+    path(
+        "children/<str:child_ref>/named-settings/add/",
+        views.named_setting_add,
+        name="named_setting_add",
+    ),
+    path(
+        "children/<str:child_ref>/named-settings/<int:pk>/remove/",
+        views.named_setting_remove,
+        name="named_setting_remove",
+    ),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/<int:urn>/", views.provider_detail, name="provider_detail"),
     path("placements/", views.placement_list, name="placement_list"),

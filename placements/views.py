@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit, calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
@@ -18,13 +18,14 @@ from . import exports, rules, selectors, services
 from .forms import (
     AnnualReviewForm,
     ChildSearchForm,
+    NamedSettingForm,
     PhaseTransferForm,
     PlacementChangeForm,
     PlacementRegisterForm,
     ProviderSearchForm,
     Sen2DetailsForm,
 )
-from .models import Child, Placement, Provider
+from .models import Child, NamedSetting, Placement, Provider
 from .sen2 import extract as sen2_extract
 from .sen2 import spec as sen2_spec
 
@@ -337,6 +338,23 @@ def annual_review_add(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _plan_event_add(
         request, child_ref, AnnualReviewForm, services.annual_review_add, "annual review"
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.CASEWORK, raise_exception=True)
+def named_setting_add(request: HttpRequest, child_ref: str) -> HttpResponse:
+    return _plan_event_add(
+        request, child_ref, NamedSettingForm, services.named_setting_add, "named setting"
+    )
+
+
+@require_POST
+@permission_required(roles.CASEWORK, raise_exception=True)
+def named_setting_remove(request: HttpRequest, child_ref: str, pk: int) -> HttpResponse:
+    setting = get_object_or_404(NamedSetting, pk=pk, ehcp__child__child_ref=child_ref)
+    services.named_setting_remove(setting=setting, user=request.user)
+    messages.success(request, "The named setting has been removed.")
+    return redirect("placements:child_detail", child_ref=child_ref)
 
 
 @require_http_methods(["GET", "POST"])

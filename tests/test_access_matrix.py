@@ -20,11 +20,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core import roles
 from core.models import Job
 from imports.models import ImportRecord
+from placements.models import NamedSetting
 from tests.factories import (
     BlockContractFactory,
     ChildFactory,
     ConsultationFactory,
     ContractFactory,
+    EHCPFactory,
     FeeScheduleFactory,
     FrameworkFactory,
     LotFactory,
@@ -83,6 +85,8 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "placements:child_sen2_change": (roles.CASEWORK, ANY),
     "placements:annual_review_add": (roles.CASEWORK, ANY),
     "placements:phase_transfer_add": (roles.CASEWORK, ANY),
+    "placements:named_setting_add": (roles.CASEWORK, ANY),
+    "placements:named_setting_remove": (roles.CASEWORK, (POST,)),
     "placements:sen2_return": (roles.IMPORT_DATA, ANY),
     "placements:sen2_check": (roles.IMPORT_DATA, (GET,)),
     "placements:sen2_download": (roles.IMPORT_DATA, (GET,)),
@@ -253,6 +257,9 @@ def objects(db, commissioner) -> dict[str, Any]:
             "panel:meeting_record": meeting.pk,
             "panel:request_create": meeting.pk,
             "dps:framework_edit": framework.pk,
+            "placements:named_setting_remove": NamedSetting.objects.create(
+                ehcp=EHCPFactory(child=child), rank=1, provider=placement.provider
+            ).pk,
             "dps:lot_edit": lot.pk,
             "dps:membership_detail": membership.pk,
             "dps:membership_status": membership.pk,

@@ -332,3 +332,41 @@ def test_the_check_page_and_the_sen2_edit_page_take_few_queries(
         commissioner_client.get(reverse("placements:sen2_return"))
     with django_assert_max_num_queries(12):
         commissioner_client.get(reverse("placements:child_sen2_change", args=["WS-0"]))
+
+
+def test_settings_named_in_the_plan_are_added_removed_and_sent_in_the_return(
+    commissioner_client, commissioner, ann
+):
+    add = reverse("placements:named_setting_add", args=["WS-ANN"])
+    taken = commissioner_client.post(add, {"rank": "1", "sen2_setting": "EHE"})
+    assert taken.status_code == 400
+    assert "already names a setting of this rank" in taken.content.decode()
+    neither = commissioner_client.post(add, {"rank": "2"})
+    assert "Enter the school&#x27;s URN, or choose a setting code" in neither.content.decode()
+    unknown = commissioner_client.post(add, {"rank": "2", "provider_urn": "999999"})
+    assert "No school with that URN" in unknown.content.decode()
+    vague = commissioner_client.post(add, {"rank": "2", "sen2_setting": "OTH"})
+    assert "Say what the other setting is" in vague.content.decode()
+    assert NamedSetting.objects.count() == 1
+
+    ok = commissioner_client.post(
+        add, {"rank": "2", "sen2_setting": "OTH", "sen2_setting_other": "Hospital school"}
+    )
+    assert ok.status_code == 302
+    second = NamedSetting.objects.get(rank=2)
+    assert second.history.first().history_user == commissioner
+    from placements.sen2 import build_return
+
+    tree = build_return(dt.date.fromisoformat(CENSUS))
+    assert "Hospital school" in etree.tostring(tree).decode()
+
+    remove = reverse("placements:named_setting_remove", args=["WS-ANN", second.pk])
+    assert commissioner_client.get(remove).status_code == 405
+    assert commissioner_client.post(remove).status_code == 302
+    assert list(NamedSetting.objects.values_list("rank", flat=True)) == [1]
+    assert (
+        "Hospital school"
+        not in commissioner_client.get(
+            reverse("placements:child_detail", args=["WS-ANN"])
+        ).content.decode()
+    )
