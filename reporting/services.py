@@ -109,7 +109,8 @@ def recompute_request(*, user: User | None) -> Job:
     from .tasks import run_recompute_job
 
     job_id = job.pk
-    transaction.on_commit(lambda: run_recompute_job.delay(job_id))
+    queue = settings.RECOMPUTE_QUEUE
+    transaction.on_commit(lambda: run_recompute_job.apply_async(args=[job_id], queue=queue))
     return job
 
 
@@ -123,8 +124,11 @@ def recompute_schedule(*, reason: str) -> Job | None:
     from .tasks import run_recompute_job
 
     job_id = job.pk
+    queue = settings.RECOMPUTE_QUEUE
     transaction.on_commit(
-        lambda: run_recompute_job.apply_async(args=[job_id], countdown=DEBOUNCE_SECONDS)
+        lambda: run_recompute_job.apply_async(
+            args=[job_id], countdown=DEBOUNCE_SECONDS, queue=queue
+        )
     )
     return job
 
@@ -140,7 +144,9 @@ def recompute_job_run(*, job_id: int) -> bool:
     if running.exists() and not settings.CELERY_TASK_ALWAYS_EAGER:
         from .tasks import run_recompute_job
 
-        run_recompute_job.apply_async(args=[job_id], countdown=DEBOUNCE_SECONDS)
+        run_recompute_job.apply_async(
+            args=[job_id], countdown=DEBOUNCE_SECONDS, queue=settings.RECOMPUTE_QUEUE
+        )
         return False
     job = job_claim(job_id=job_id)
     if job is None:

@@ -203,6 +203,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Imports run on their own queue, so a big file never holds up other jobs; a worker process
 # that grows past this (KB) is replaced after its task.
+RECOMPUTE_QUEUE = "celery"  # the dashboards' recompute jobs (a fault test sends them elsewhere)
 IMPORTS_QUEUE = "imports"  # imports run on their own queue, so one big file cannot starve the rest
 CELERY_TASK_ROUTES = {"imports.tasks.*": {"queue": IMPORTS_QUEUE}}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(

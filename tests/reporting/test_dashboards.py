@@ -397,7 +397,7 @@ def test_changes_schedule_one_recompute_a_minute_later(
 
     job = Job.objects.get(kind="recompute")
     assert job.status == "queued"
-    assert queued == [{"args": [job.pk], "countdown": 60}]
+    assert queued == [{"args": [job.pk], "countdown": 60, "queue": "celery"}]
 
 
 @override_settings(REPORTING_RECOMPUTE_ON_CHANGE=True)
@@ -443,7 +443,7 @@ def test_only_one_recompute_runs_at_a_time(county, monkeypatch):
 
     waiting.refresh_from_db()
     assert waiting.status == "queued"
-    assert queued == [{"args": [waiting.pk], "countdown": 60}]
+    assert queued == [{"args": [waiting.pk], "countdown": 60, "queue": "celery"}]
     running.delete()
 
 
@@ -485,7 +485,7 @@ def test_a_panel_decision_schedules_a_recompute(
         )
 
     job = Job.objects.get(kind="recompute", status="queued")
-    assert queued == [{"args": [job.pk], "countdown": 60}]
+    assert queued == [{"args": [job.pk], "countdown": 60, "queue": "celery"}]
     assert "decided" in job.result["reason"]
 
 
