@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import roles
+from core import audit, roles
 from core.htmx import render_page_or_partial
 from core.models import Job
 from placements.forms import Sen2CheckForm
@@ -64,6 +64,9 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
         rule = ""
     context: dict[str, object] = {"job": job, "rule": rule, "nav_section": "imports"}
     if job.status == Job.Status.SUCCEEDED:
+        # The list names children's references: opening it is a read of their records.
+        census = job.result["census_date"]
+        audit.record(request, audit.Action.VIEW_SEN2, job, f"SEN2 check for {census}")
         counts = selectors.sen2_check_counts(job=job)
         issues = selectors.sen2_check_issues(job=job, rule=rule)
         context.update(
@@ -87,6 +90,7 @@ def sen2_download(request: HttpRequest, job_id: int) -> FileResponse:
     if not path.exists():
         raise Http404("The return is no longer kept: check it again")
     name = f"sen2-{job.result['la_code']}-{job.result['census_date']}.xml"
+    audit.record(request, audit.Action.EXPORT, job, name, object_type="sen2_return")
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type="application/xml"
     )

@@ -370,3 +370,23 @@ def test_settings_named_in_the_plan_are_added_removed_and_sent_in_the_return(
             reverse("placements:child_detail", args=["WS-ANN"])
         ).content.decode()
     )
+
+
+def test_opening_a_check_and_downloading_the_return_are_audited(
+    commissioner_client, commissioner, ann, django_capture_on_commit_callbacks
+):
+    from core.models import AuditEvent
+
+    ann.ethnicity = "WBRI"
+    ann.save()
+    page = _check(commissioner_client, django_capture_on_commit_callbacks)
+    job_id = page.context["job"].pk
+    download = commissioner_client.get(reverse("placements:sen2_download", args=[job_id]))
+    assert download.status_code == 200
+
+    events = list(
+        AuditEvent.objects.order_by("pk").values_list("user", "action", "object_type", "label")
+    )
+    assert events[0][:3] == (commissioner.pk, AuditEvent.Action.VIEW_SEN2, "job")
+    assert events[-1][:3] == (commissioner.pk, AuditEvent.Action.EXPORT, "sen2_return")
+    assert events[-1][3] == f"sen2-886-{CENSUS}.xml"
