@@ -79,6 +79,16 @@ def meeting_agenda(*, meeting_id: int) -> QuerySet[PanelRequest]:
     )
 
 
+AGENDA_PAGE_SIZE = 25
+"""Requests shown on one page of a meeting's agenda: a regional panel can hear hundreds."""
+
+
+def agenda_page_number(*, meeting_id: int, request_id: int) -> int:
+    """The page of the meeting's agenda (ordered as `meeting_agenda`) that shows the request."""
+    before = PanelRequest.objects.filter(meeting_id=meeting_id, id__lt=request_id).count()
+    return before // AGENDA_PAGE_SIZE + 1
+
+
 def meeting_totals(*, meeting_id: int) -> dict[str, Any]:
     """Running totals of a meeting in one query: per outcome the number of requests, the
     requested and the agreed annual cost; the undecided requests; and the whole agenda."""

@@ -13,8 +13,13 @@ DECIDE = roles.DECIDE_REQUEST
 PAGE_SIZE = 50
 
 
-def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE, number=None, count=None):
+    """The page asked for in `?page=` (or `number`); a bad or too-high number gives the nearest.
+    A `count` known already saves the paginator its COUNT query."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(number or request.GET.get("page"))
 
 
 FUNDING_REASONS = dict(PanelRequest.FundingReason.choices)

@@ -57,11 +57,26 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "panel/meeting_form.html", {"form": form, "nav_section": "panel"})
 
 
-def meeting_context(request: HttpRequest, meeting: Meeting, *, bound: dict | None = None) -> dict:
-    """Everything the meeting page shows, in a fixed number of queries; `bound` maps a request
-    id to a posted (or refreshed) decision form that replaces the saved one."""
+def meeting_context(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    bound: dict | None = None,
+    page_number: int | str | None = None,
+) -> dict:
+    """Everything one page of the meeting's agenda shows, in a fixed number of queries whatever
+    the agenda's size; `bound` maps a request id to a posted (or refreshed) decision form that
+    replaces the saved one. The running totals cover the whole meeting."""
     can_decide = request.user.has_perm(DECIDE)
-    agenda = list(selectors.meeting_agenda(meeting_id=meeting.pk))
+    totals = selectors.meeting_totals(meeting_id=meeting.pk)
+    page = page_of(
+        request,
+        selectors.meeting_agenda(meeting_id=meeting.pk),
+        selectors.AGENDA_PAGE_SIZE,
+        number=page_number,
+        count=totals["requests"],
+    )
+    agenda = list(page.object_list)
     for item in agenda:
         decorate(item)
         if can_decide:
@@ -69,7 +84,8 @@ def meeting_context(request: HttpRequest, meeting: Meeting, *, bound: dict | Non
     return {
         "meeting": meeting,
         "agenda": agenda,
-        "totals": selectors.meeting_totals(meeting_id=meeting.pk),
+        "page": page,
+        "totals": totals,
         "can_decide": can_decide,
         "error_form": next(iter((bound or {}).values()), None),
         "nav_section": "panel",

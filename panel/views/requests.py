@@ -30,6 +30,16 @@ from .common import DECIDE, decorate
 from .meetings import meeting_context
 
 
+def _agenda_url(item: PanelRequest) -> str:
+    """The meeting page showing the request: the agenda is paged."""
+    page = selectors.agenda_page_number(meeting_id=item.meeting_id, request_id=item.pk)
+    return (
+        reverse("panel:meeting_detail", args=[item.meeting_id])
+        + (f"?page={page}" if page > 1 else "")
+        + f"#request-{item.pk}"
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.ADD_PANEL_REQUEST, raise_exception=True)
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -45,9 +55,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 error.add_to_form(form)
             else:
                 messages.success(request, f"Request for {item.child.child_ref} added to the agenda")
-                return redirect(
-                    reverse("panel:meeting_detail", args=[meeting.pk]) + f"#request-{item.pk}"
-                )
+                return redirect(_agenda_url(item))
     else:
         initial = {}
         ref = request.GET.get("child", "").strip()
@@ -163,14 +171,13 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"Decision saved for {item.child.child_ref}: {item.get_outcome_display()}"
             )
-            return redirect(
-                reverse("panel:meeting_detail", args=[item.meeting_id]) + f"#request-{item.pk}"
-            )
+            return redirect(_agenda_url(item))
     if wants_partial(request):
         # The error is in the row sent back. A stale save answers 409 with the row showing the
         # other person's decision: static/js/app.js lets htmx swap a 409 that carries a row.
         return _row_response(request, item, form, saved=False, status=status)
-    context = meeting_context(request, item.meeting, bound={item.pk: form})
+    page = selectors.agenda_page_number(meeting_id=item.meeting_id, request_id=item.pk)
+    context = meeting_context(request, item.meeting, bound={item.pk: form}, page_number=page)
     return render(request, "panel/meeting_detail.html", context, status=status)
 
 

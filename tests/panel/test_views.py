@@ -209,7 +209,39 @@ def test_meeting_page_runs_the_same_queries_for_3_and_30_requests(
     large_count = _count_queries(commissioner_client, f"/panel/meetings/{large.pk}/")
 
     assert small_count == large_count
-    assert len(commissioner_client.get(f"/panel/meetings/{large.pk}/").context["agenda"]) == 30
+
+
+def test_a_long_agenda_is_paged_with_totals_for_the_whole_meeting(
+    commissioner, commissioner_client
+):
+    meeting = MeetingFactory(date=dt.date(2025, 3, 12))
+    _agenda(meeting, 30, commissioner)
+
+    first = commissioner_client.get(f"/panel/meetings/{meeting.pk}/")
+    second = commissioner_client.get(f"/panel/meetings/{meeting.pk}/?page=2")
+
+    ids = [item.pk for item in first.context["agenda"]] + [
+        item.pk for item in second.context["agenda"]
+    ]
+    assert ids == list(meeting.requests.order_by("id").values_list("pk", flat=True))
+    assert len(first.context["agenda"]) == 25
+    assert "Requests 26 to 30 of 30" in second.content.decode()
+    assert "10 of 30</strong>" in second.content.decode()  # every third is decided
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_a_decision_on_the_second_page_returns_to_that_page(commissioner, commissioner_client):
+    meeting = MeetingFactory(date=dt.date(2025, 3, 12))
+    _agenda(meeting, 30, commissioner)
+    *_, other, last = meeting.requests.order_by("id")
+
+    saved = commissioner_client.post(_url(last), _decision(last))
+    refused = commissioner_client.post(_url(other), _decision(other, outcome="deferred"))
+
+    assert saved.url == f"/panel/meetings/{meeting.pk}/?page=2#request-{last.pk}"
+    assert refused.status_code == 200
+    assert refused.context["page"].number == 2
+    assert "Enter the reason the request was deferred" in refused.content.decode()
 
 
 def test_meeting_page_shows_a_returning_request_with_its_earlier_decision(
