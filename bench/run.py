@@ -177,44 +177,49 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def page_paths_here() -> dict[str, str | None]:
+    """One real URL per page, from the seeded data (None where the page does not exist yet).
+    Needs Django set up against the benchmark's database."""
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from panel.models import Meeting
+    from placements.models import Child, Provider
+
+    def url(name: str, *args: object, query: str = "") -> str | None:
+        try:
+            return reverse(name, args=args) + query
+        except NoReverseMatch:
+            return None
+
+    child = Child.objects.filter(ehcps__isnull=False).order_by("id").first()
+    provider = Provider.objects.annotate(n=Count("placements")).order_by("-n").first()
+    meeting = Meeting.objects.annotate(n=Count("requests")).order_by("-n").first()
+    surname = child.last_name[:4] if child else "a"
+    paths = {
+        "trivial signed-in page": url("session_status"),
+        "home": url("home"),
+        "children search by name": url("placements:child_list", query=f"?q={surname}"),
+        "child page": child and url("placements:child_detail", child.child_ref),
+        "provider page": provider and url("placements:provider_detail", provider.urn),
+        "placements register": url("placements:placement_list"),
+        "panel meeting page": meeting and url("panel:meeting_detail", meeting.pk),
+        "panel summary": url("panel:summary"),
+        "DPS search with filters": child
+        and url("dps:search", query=f"?child={child.child_ref}&max_km=30"),
+    }
+    for slug in ["budget", "spend", "providers", "growth", "new-placements", "casework"]:
+        paths[f"dashboard: {slug}"] = url("reporting:dashboard", slug)
+    paths["dashboard: sufficiency"] = url("reporting:sufficiency")
+    return paths
+
+
 def page_paths(database: str) -> dict[str, str | None]:
-    """One real URL per page, from the seeded data (None where the page does not exist yet)."""
-    script = r"""
-import json, django
-django.setup()
-from django.urls import NoReverseMatch, reverse
-from placements.models import Child, Provider
-from panel.models import Meeting
-from django.db.models import Count
-
-def url(name, *args, query=""):
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
-
-child = Child.objects.filter(ehcps__isnull=False).order_by("id").first()
-provider = Provider.objects.annotate(n=Count("placements")).order_by("-n").first()
-meeting = Meeting.objects.annotate(n=Count("requests")).order_by("-n").first()
-surname = child.last_name[:4] if child else "a"
-paths = {
-    "trivial signed-in page": url("session_status"),
-    "home": url("home"),
-    "children search by name": url("placements:child_list", query=f"?q={surname}"),
-    "child page": child and url("placements:child_detail", child.child_ref),
-    "provider page": provider and url("placements:provider_detail", provider.urn),
-    "placements register": url("placements:placement_list"),
-    "panel meeting page": meeting and url("panel:meeting_detail", meeting.pk),
-    "panel summary": url("panel:summary"),
-    "DPS search with filters": child and url(
-        "dps:search", query=f"?child={child.child_ref}&max_km=30"
-    ),
-}
-for slug in ["budget", "spend", "providers", "growth", "new-placements", "casework"]:
-    paths[f"dashboard: {slug}"] = url("reporting:dashboard", slug)
-paths["dashboard: sufficiency"] = url("reporting:sufficiency")
-print(json.dumps(paths))
-"""
+    """`page_paths_here`, run in a process set up against `database`."""
+    script = (
+        "import json, sys, django; sys.path.insert(0, '.'); django.setup(); "
+        "from bench.run import page_paths_here; print(json.dumps(page_paths_here()))"
+    )
     out = subprocess.run(
         [PYTHON, "-c", script], cwd=ROOT, env=_env(database), check=True, capture_output=True
     )

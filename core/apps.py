@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
+        import pandas as pd
+
+        # pyarrow is installed to parse the recompute's CSV fast; pandas would then keep every
+        # string column in Arrow too, whose edge cases (empty group-bys) differ. Keep strings
+        # in Python objects, as the imports and metrics were written and tested for.
+        pd.set_option("mode.string_storage", "python")
+
         from .registry import autodiscover
         from .roles import roles_ensure_after_migrate
 

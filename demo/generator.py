@@ -60,7 +60,7 @@ def seed(
         return tqdm(iterable, disable=not progress, file=sys.stderr, leave=False, **kwargs)
 
     stages = tqdm(
-        total=8, desc=f"seed_demo {size}", unit=" stage", disable=not progress, file=sys.stderr
+        total=9, desc=f"seed_demo {size}", unit=" stage", disable=not progress, file=sys.stderr
     )
 
     def stage(name: str) -> None:
@@ -94,6 +94,8 @@ def seed(
         _write(world, writer)
         writer.reset_sequences()
     stage("written")
+    writer.analyze()
+    stage("analysed")
     stages.close()
     counts = dict(writer.counts)
     counts["seconds"] = round(time.perf_counter() - started, 1)

@@ -131,6 +131,16 @@ class Writer:
             model.objects.bulk_create(objects, batch_size=BATCH)
             bar.update(len(objects))
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of the tables written (PostgreSQL): without them a
+        freshly bulk-loaded table is planned as if empty, and searches walk the wrong index."""
+        if connection.vendor != "postgresql":
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table in dict.fromkeys(model._meta.db_table for model in self.models):
+                cursor.execute(f"ANALYZE {quote(table)}")
+
     def reset_sequences(self) -> None:
         """After explicit ids, move the id sequences past them (PostgreSQL)."""
         statements = connection.ops.sequence_reset_sql(no_style(), self.models)

@@ -9,7 +9,13 @@ from .models import AnnualReview, NeedType, PhaseTransfer
 
 
 class ChildSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or reference", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search by name or reference",
+        required=False,
+        max_length=100,
+        help_text="Part of a name or reference, 3 letters or more; shorter words match a whole "
+        "name, such as Li or Ng",
+    )
 
 
 class ProviderSearchForm(forms.Form):

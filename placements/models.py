@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from . import rules
@@ -167,6 +168,14 @@ class Child(models.Model):
         ordering = ["last_name", "first_name", "child_ref"]
         verbose_name_plural = "children"
         permissions = [("view_casework", "Can see children's personal data and casework")]
+        # Searches match references and names in any case; on PostgreSQL, migration 0007 adds
+        # trigram indexes for the "contains" searches too.
+        indexes = [
+            models.Index(Upper("child_ref"), name="child_ref_upper"),
+            models.Index(Upper("last_name"), Upper("first_name"), name="child_name_upper"),
+            models.Index(Upper("first_name"), name="child_first_name_upper"),
+            models.Index(fields=["last_name", "first_name", "child_ref"], name="child_name_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.child_ref})"

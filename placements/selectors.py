@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from core.money import round_half_up
 
@@ -41,16 +41,24 @@ def active_ehcps(on: dt.date) -> QuerySet[EHCP]:
     )
 
 
+SHORTEST_PART_OF_A_NAME = 3
+"""Search terms shorter than this match a whole name or reference (a surname such as "Li"),
+longer ones any part of one: trigram indexes serve only terms of three letters or more."""
+
+
 def child_search(*, query: str = "") -> QuerySet[Child]:
     children = Child.objects.all()
-    if query:
-        terms = query.split()
-        for term in terms:
-            children = children.filter(
-                Q(child_ref__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-            )
+    for term in query.split():
+        lookup = "icontains" if len(term) >= SHORTEST_PART_OF_A_NAME else "iexact"
+        children = children.filter(
+            Q(**{f"child_ref__{lookup}": term})
+            | Q(**{f"first_name__{lookup}": term})
+            | Q(**{f"last_name__{lookup}": term})
+        )
+    if query.split():
+        # Sorting the matches: walking the name index instead, PostgreSQL can read most of the
+        # table before it finds a page of matches late in the alphabet.
+        return children.order_by(Lower("last_name"), Lower("first_name"), "child_ref")
     return children.order_by("last_name", "first_name", "child_ref")
 
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from django.db import connection
 from django.db.models import QuerySet
+from pyarrow import csv as pa_csv
 
 from dps.models import BlockContract, Consultation, UpliftRequest
 from panel.models import PanelRequest
@@ -25,29 +27,59 @@ from .models import BudgetLine, DashboardSnapshot
 
 
 def read_frame(
-    queryset: QuerySet[Any], columns: list[str], names: list[str] | None = None
+    queryset: QuerySet[Any],
+    columns: list[str],
+    names: list[str] | None = None,
+    *,
+    text: tuple[str, ...] = (),
+    numbers: tuple[str, ...] = (),
+    dates: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The queryset's `values_list(*columns)` as a frame named `names`, read in one pass."""
+    """The queryset's `values_list(*columns)` as a frame named `names`, read in one pass, with
+    `text` columns as strings ("" for none), `numbers` as floats and `dates` as datetimes (NaT
+    for none); other columns come as the database gives them."""
     names = names or columns
     sql, params = queryset.values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            buffer = io.StringIO()
-            with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:  # noqa: S608
-                for block in copy:
-                    buffer.write(bytes(block).decode())
-            buffer.seek(0)
-            if not buffer.getvalue():
-                return pd.DataFrame(columns=names)
-            return pd.read_csv(buffer, header=None, names=names, keep_default_na=True, dtype=object)
-        cursor.execute(sql, params)
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+            frame = _read_copy(cursor.cursor, sql, params, names, text, numbers, dates)
+        else:
+            cursor.execute(sql, params)
+            frame = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+    _numbers(frame, *numbers)
+    _text(frame, *text)
+    return _dates(frame, *dates)
+
+
+def _read_copy(raw: Any, sql: str, params: Any, names, text, numbers, dates) -> pd.DataFrame:  # noqa: ANN001
+    """PostgreSQL's CSV straight into Arrow's parser, typed as it is parsed: a million rows in
+    a second or two, without a Python object per value."""
+    buffer = io.BytesIO()
+    with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:  # noqa: S608
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pd.DataFrame(columns=names)
+    buffer.seek(0)
+    types = {name: pa.string() for name in text}
+    types.update({name: pa.float64() for name in numbers})
+    types.update({name: pa.timestamp("ns") for name in dates})
+    table = pa_csv.read_csv(
+        buffer,
+        read_options=pa_csv.ReadOptions(column_names=names),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=types,
+            true_values=["t", "true"],
+            false_values=["f", "false"],
+            strings_can_be_null=False,
+        ),
+    )
+    return table.to_pandas()
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
-        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+        frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
     return frame
 
 
@@ -97,11 +129,16 @@ PLACEMENT_NAMES = [
 
 def load_placements() -> pd.DataFrame:
     """Placements that count (not withdrawn), with `cost` = base fee + additional funding."""
-    frame = read_frame(placements_with_setting_group(), PLACEMENT_COLUMNS, PLACEMENT_NAMES)
-    _numbers(frame, "annual_cost", "additional_cost", "id", "child_id", "provider_id", "urn")
-    _text(frame, "provider", "provider_la", "group", "attendance_pattern", "reason")
+    frame = read_frame(
+        placements_with_setting_group(),
+        PLACEMENT_COLUMNS,
+        PLACEMENT_NAMES,
+        numbers=("annual_cost", "additional_cost", "id", "child_id", "provider_id", "urn"),
+        text=("provider", "provider_la", "group", "attendance_pattern", "reason"),
+        dates=("start_date", "end_date"),
+    )
     frame["cost"] = frame["annual_cost"] + frame["additional_cost"].fillna(0.0)
-    return _dates(frame, "start_date", "end_date")
+    return frame
 
 
 EHCP_COLUMNS = [
@@ -125,34 +162,60 @@ EHCP_NAMES = [
 
 
 def load_ehcps() -> pd.DataFrame:
-    frame = read_frame(EHCP.objects.all(), EHCP_COLUMNS, EHCP_NAMES)
-    _numbers(frame, "child_id")
-    frame["week20_exception"] = frame["week20_exception"].map(
-        lambda value: str(value).lower() in ("1", "true", "t")
+    frame = read_frame(
+        EHCP.objects.all(),
+        EHCP_COLUMNS,
+        EHCP_NAMES,
+        numbers=("child_id",),
+        dates=("request_date", "issue_date", "ceased_date"),
     )
-    return _dates(frame, "request_date", "issue_date", "ceased_date")
+    if frame["week20_exception"].dtype != bool:
+        frame["week20_exception"] = frame["week20_exception"].map(
+            lambda value: str(value).lower() in ("1", "true", "t")
+        )
+    return frame
 
 
 def load_children() -> pd.DataFrame:
-    frame = read_frame(
+    return read_frame(
         Child.objects.all(),
         ["id", "date_of_birth", "district"],
         ["child_id", "date_of_birth", "district"],
+        numbers=("child_id",),
+        text=("district",),
+        dates=("date_of_birth",),
     )
-    _numbers(frame, "child_id")
-    _text(frame, "district")
-    return _dates(frame, "date_of_birth")
 
 
 def load_providers() -> pd.DataFrame:
-    columns = ["id", "urn", "name", "setting_group", "capacity", "local_authority"]
-    frame = read_frame(
+    columns = [
+        "id",
+        "urn",
+        "name",
+        "setting_group",
+        "capacity",
+        "local_authority",
+        "status",
+        "low_age",
+        "high_age",
+        "resourced_provision_capacity",
+    ]
+    names = ["provider_id", "urn", "provider", "group", "capacity", "provider_la", "status"]
+    names += ["low_age", "high_age", "resourced_provision_capacity"]
+    return read_frame(
         Provider.objects.all(),
         columns,
-        ["provider_id", "urn", "provider", "group", "capacity", "provider_la"],
+        names,
+        numbers=(
+            "provider_id",
+            "urn",
+            "capacity",
+            "low_age",
+            "high_age",
+            "resourced_provision_capacity",
+        ),
+        text=("provider", "group", "provider_la", "status"),
     )
-    _numbers(frame, "provider_id", "urn", "capacity")
-    return _text(frame, "provider", "group", "provider_la")
 
 
 PANEL_COLUMNS = [
@@ -188,21 +251,27 @@ PANEL_NAMES = [
 
 
 def load_panel_requests() -> pd.DataFrame:
-    frame = read_frame(PanelRequest.objects.all(), PANEL_COLUMNS, PANEL_NAMES)
-    _numbers(
-        frame,
-        "id",
-        "child_id",
-        "provider_id",
-        "placement_id",
-        "agreed_cost",
-        "requested_base_cost",
-        "requested_additional_cost",
+    frame = read_frame(
+        PanelRequest.objects.all(),
+        PANEL_COLUMNS,
+        PANEL_NAMES,
+        numbers=(
+            "id",
+            "child_id",
+            "provider_id",
+            "placement_id",
+            "agreed_cost",
+            "requested_base_cost",
+            "requested_additional_cost",
+        ),
+        text=("request_type", "group", "outcome", "decided_at"),
+        dates=("expected_start", "meeting_date"),
     )
-    _text(frame, "request_type", "group", "outcome")
-    frame["decided_at"] = pd.to_datetime(frame["decided_at"], errors="coerce", utc=True)
+    frame["decided_at"] = pd.to_datetime(
+        frame["decided_at"].replace("", None), errors="coerce", utc=True, format="ISO8601"
+    )
     frame["decided_on"] = frame["decided_at"].dt.tz_convert(None).dt.normalize()
-    return _dates(frame, "expected_start", "meeting_date")
+    return frame
 
 
 CONSULTATION_COLUMNS = [
@@ -219,18 +288,23 @@ CONSULTATION_COLUMNS = [
 
 
 def load_consultations() -> pd.DataFrame:
-    frame = read_frame(Consultation.objects.all(), CONSULTATION_COLUMNS)
-    _numbers(frame, "id", "child_id", "provider_id", "placement_id")
-    _text(frame, "response")
-    return _dates(frame, "sent_on", "due_on", "responded_on", "offered_start")
+    return read_frame(
+        Consultation.objects.all(),
+        CONSULTATION_COLUMNS,
+        numbers=("id", "child_id", "provider_id", "placement_id"),
+        text=("response",),
+        dates=("sent_on", "due_on", "responded_on", "offered_start"),
+    )
 
 
 def load_budget_lines() -> pd.DataFrame:
-    frame = read_frame(
-        BudgetLine.objects.all(), ["financial_year", "line", "amount"], ["fy", "line", "budget"]
+    return read_frame(
+        BudgetLine.objects.all(),
+        ["financial_year", "line", "amount"],
+        ["fy", "line", "budget"],
+        numbers=("fy", "budget"),
+        text=("line",),
     )
-    _numbers(frame, "fy", "budget")
-    return _text(frame, "line")
 
 
 def load_block_contracts() -> pd.DataFrame:
@@ -254,17 +328,24 @@ def load_block_contracts() -> pd.DataFrame:
         "start_date",
         "end_date",
     ]
-    frame = read_frame(BlockContract.objects.all(), columns, names)
-    _numbers(frame, "id", "provider_id", "urn", "places_reserved", "price_per_place")
-    _text(frame, "provider")
-    return _dates(frame, "start_date", "end_date")
+    return read_frame(
+        BlockContract.objects.all(),
+        columns,
+        names,
+        numbers=("id", "provider_id", "urn", "places_reserved", "price_per_place"),
+        text=("provider",),
+        dates=("start_date", "end_date"),
+    )
 
 
 def load_uplifts() -> pd.DataFrame:
     columns = ["provider_id", "academic_year", "requested_percent", "agreed_percent", "status"]
-    frame = read_frame(UpliftRequest.objects.all(), columns)
-    _numbers(frame, "provider_id", "academic_year", "requested_percent", "agreed_percent")
-    return _text(frame, "status")
+    return read_frame(
+        UpliftRequest.objects.all(),
+        columns,
+        numbers=("provider_id", "academic_year", "requested_percent", "agreed_percent"),
+        text=("status",),
+    )
 
 
 def load_budget_history() -> pd.DataFrame:

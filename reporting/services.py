@@ -46,7 +46,7 @@ DASHBOARDS: dict[str, Callable[[Frames, dt.date], dict[str, Any]]] = {
     "headline": _headline,
     **builders.builders(settings.COUNCIL_LA_NAME),
     sufficiency_services.DASHBOARD: lambda frames, as_of: sufficiency_services.sufficiency_compute(
-        as_of
+        as_of, frames
     ),
 }
 

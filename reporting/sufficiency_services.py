@@ -10,26 +10,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError, full_clean_or_raise
 from core.history import save_as
-from placements.models import Child, Provider
+from placements.models import Provider
 
 from . import loader, sufficiency
 from .models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
 
 DASHBOARD = "sufficiency"
-
-
-def _children_frame() -> pd.DataFrame:
-    rows = Child.objects.values_list("id", "date_of_birth")
-    frame = pd.DataFrame.from_records(list(rows), columns=["child_id", "date_of_birth"])
-    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
-    return frame
 
 
 PROVIDER_COLUMNS = [
@@ -39,11 +31,6 @@ PROVIDER_COLUMNS = [
     "capacity",
     "resourced_provision_capacity",
 ]
-
-
-def _providers_frame() -> pd.DataFrame:
-    rows = Provider.objects.filter(status=Provider.Status.OPEN).values_list(*PROVIDER_COLUMNS)
-    return pd.DataFrame.from_records(list(rows), columns=PROVIDER_COLUMNS)
 
 
 def _places(records: Any) -> tuple[sufficiency.Places, ...]:
@@ -63,13 +50,19 @@ def _council_plan() -> tuple[sufficiency.Places, ...]:
     return _places(PlannedPlaces.objects.filter(scenario__isnull=True).order_by("id"))
 
 
-def sufficiency_compute(as_of: dt.date) -> dict[str, Any]:
-    """The sufficiency snapshot's data for `as_of` (one of reporting.services.DASHBOARDS)."""
+def sufficiency_compute(as_of: dt.date, frames: loader.Frames | None = None) -> dict[str, Any]:
+    """The sufficiency snapshot's data for `as_of` (one of reporting.services.DASHBOARDS), from
+    the recompute's `frames` (read afresh without them)."""
+    frames = frames or loader.load_all()
+    providers = frames.providers
+    open_providers = providers[providers["status"] == Provider.Status.OPEN].rename(
+        columns={"group": "setting_group"}
+    )
     return sufficiency.build(
-        _children_frame(),
-        loader.load_ehcps(),
-        loader.load_placements(),
-        _providers_frame(),
+        frames.children[["child_id", "date_of_birth"]],
+        frames.ehcps,
+        frames.placements,
+        open_providers[PROVIDER_COLUMNS].reset_index(drop=True),
         as_of,
         planned=_council_plan(),
     )
