@@ -24,6 +24,7 @@ from panel.forms import (
     RequestForm,
 )
 from panel.models import Meeting, PanelRequest
+from placements.models import Child, Provider
 from placements.selectors import child_by_ref, current_ehcp
 
 from .common import DECIDE, decorate
@@ -34,6 +35,7 @@ from .meetings import meeting_context
 @permission_required(roles.ADD_PANEL_REQUEST, raise_exception=True)
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    warnings: list[str] = []
     if request.method == "POST":
         form = RequestForm(request.POST)
         if form.is_valid():
@@ -48,6 +50,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(
                     reverse("panel:meeting_detail", args=[meeting.pk]) + f"#request-{item.pk}"
                 )
+        warnings = _chosen_provider_warnings(form)
     else:
         initial = {}
         ref = request.GET.get("child", "").strip()
@@ -62,8 +65,22 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "panel/request_form.html",
-        {"form": form, "meeting": meeting, "nav_section": "panel"},
+        {
+            "form": form,
+            "meeting": meeting,
+            "provider_warnings": warnings,
+            "nav_section": "panel",
+        },
     )
+
+
+def _chosen_provider_warnings(form: RequestForm) -> list[str]:
+    """The suitability warnings for the child and provider typed in a form shown again."""
+    data = getattr(form, "cleaned_data", {})
+    child, provider = data.get("child_ref"), data.get("provider")
+    if not isinstance(child, Child) or not isinstance(provider, Provider):
+        return []
+    return services.provider_warnings(child, provider)
 
 
 @require_GET
@@ -96,6 +113,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if item.provider
         else []
     )
+    # Those recorded with the choice are shown as such; beside the provider, only what is new.
+    warnings = [w for w in warnings if w not in item.provider_warnings]
     return render(
         request,
         "panel/request_detail.html",
