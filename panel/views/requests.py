@@ -46,7 +46,17 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 error.add_to_form(form)
             else:
-                messages.success(request, f"Request for {item.child.child_ref} added to the agenda")
+                recorded = len(item.provider_warnings)
+                messages.success(
+                    request,
+                    f"Request for {item.child.child_ref} added to the agenda"
+                    + (
+                        f", with {recorded} suitability warning{'s' if recorded != 1 else ''} "
+                        "recorded"
+                        if recorded
+                        else ""
+                    ),
+                )
                 return redirect(
                     reverse("panel:meeting_detail", args=[meeting.pk]) + f"#request-{item.pk}"
                 )

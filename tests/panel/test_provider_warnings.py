@@ -32,7 +32,9 @@ def eight_year_old():
 
 @pytest.fixture
 def senior_school():
-    return ProviderFactory(name="Hilltop Senior", urn=180001, low_age=11, high_age=19)
+    return ProviderFactory(
+        name="Hilltop Senior", urn=180001, low_age=11, high_age=19, need_types=["ASD"]
+    )
 
 
 def _post(child, **changes):
@@ -62,10 +64,11 @@ def test_request_for_an_unsuitable_provider_is_added_and_its_warnings_kept(
     assert response.status_code == 302
     item = PanelRequest.objects.get()
     assert item.provider == senior_school
-    assert AGE_WARNING in item.provider_warnings
-    assert "Not on the DPS." in item.provider_warnings
+    assert item.provider_warnings == [AGE_WARNING, "Not on the DPS."]
     assert item.history.get().provider_warnings == item.provider_warnings
 
+    meeting_page = officer_client.get(response.url).content.decode()
+    assert "with 2 suitability warnings recorded" in meeting_page
     page = officer_client.get(f"/panel/requests/{item.pk}/").content.decode()
     row = page[page.index('id="provider-warnings"') :].split("</dd>")[0]
     assert "Warnings when the provider was chosen" in row
