@@ -8,10 +8,11 @@ from django import forms
 from django.db.models import Q
 
 from core import calendar
+from core import forms as core_forms
 from placements.models import AttendancePattern, Placement, Provider
 
 from . import market_rules
-from .models import AttendanceRecord, Framework, Lot, Membership, UpliftRequest
+from .models import AttendanceRecord, Contract, Framework, Lot, Membership, UpliftRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -341,6 +342,124 @@ class BlockContractForm(forms.Form):
     price_per_place = MoneyField(label="Annual price per place")
     start_date = date_field("Start date")
     end_date = date_field("End date")
+
+
+class BlockContractEditForm(forms.Form):
+    """Changing a block contract: its provider stays."""
+
+    lot = LotChoiceField(required=False)
+    places_reserved = _int_field("Places reserved", minimum=1, maximum=1000)
+    price_per_place = core_forms.MoneyField(label="Annual price per place")
+    start_date = core_forms.GovukDateField(label="Start date")
+    end_date = core_forms.GovukDateField(label="End date")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be the same as or after the start date")
+        return data
+
+
+class FrameworkChoiceField(forms.TypedChoiceField):
+    """An optional framework from the list; cleans to the Framework or None."""
+
+    def __init__(self, *, label: str = "Framework", **kwargs):
+        super().__init__(
+            label=label,
+            required=False,
+            coerce=int,
+            empty_value=None,
+            error_messages={"invalid_choice": "Select a framework from the list"},
+            **kwargs,
+        )
+        self.choices = lambda: (
+            [("", "None")]
+            + [(str(f.pk), f.name) for f in Framework.objects.order_by("-start_date", "name")]
+        )
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return Framework.objects.get(pk=pk) if pk else None
+
+
+class ContractForm(forms.Form):
+    """A contract in the register: added, or changed (with its `version`)."""
+
+    reference = forms.CharField(
+        label="Reference",
+        max_length=40,
+        help_text="Unique in the register, like SEN-2025-014",
+        error_messages={
+            "required": "Enter the contract reference",
+            "max_length": "The reference must be 40 characters or fewer",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the contract title",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    provider_urn = ProviderUrnField(
+        required=False, help_text="Optional: the provider's 6-digit unique reference number"
+    )
+    framework = FrameworkChoiceField()
+    value = core_forms.MoneyField(label="Contract value", help_text="The whole contract, in pounds")
+    start_date = core_forms.GovukDateField(label="Start date")
+    end_date = core_forms.GovukDateField(label="End date")
+    extension_options = forms.CharField(
+        label="Extension options",
+        max_length=200,
+        required=False,
+        help_text="Optional, like 2 × 12 months",
+        error_messages={"max_length": "The extension options must be 200 characters or fewer"},
+    )
+    max_extension_months = _int_field(
+        "Maximum extension in months", minimum=0, maximum=240, required=False
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Contract.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the status",
+            "invalid_choice": "Select a status from the list",
+        },
+    )
+
+    def clean_max_extension_months(self) -> int:
+        return self.cleaned_data.get("max_extension_months") or 0
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be the same as or after the start date")
+        return data
+
+    @classmethod
+    def initial_for(cls, contract: Contract) -> dict:
+        return {
+            "reference": contract.reference,
+            "title": contract.title,
+            "provider_urn": contract.provider.urn if contract.provider else None,
+            "framework": contract.framework_id,
+            "value": contract.value,
+            "start_date": contract.start_date,
+            "end_date": contract.end_date,
+            "extension_options": contract.extension_options,
+            "max_extension_months": contract.max_extension_months,
+            "status": contract.status,
+            "version": contract.version,
+        }
+
+
+class ContractEditForm(ContractForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AttendanceForm(forms.Form):

@@ -2,7 +2,7 @@
 life, fee schedules, uplift requests and decisions, block contracts and termly attendance.
 
 Every change is kept by django-simple-history with the acting user; memberships, fee schedules,
-uplifts and block contracts carry a `version`, and a save from a form opened before someone
+uplifts, block contracts and register contracts carry a `version`, and a save from a form opened before someone
 else's save is refused (docs/adr/0002)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import save_as
@@ -23,6 +23,7 @@ from . import market_rules
 from .models import (
     AttendanceRecord,
     BlockContract,
+    Contract,
     FeeSchedule,
     Framework,
     Lot,
@@ -362,20 +363,13 @@ def block_contract_create(
     end_date: dt.date,
     user: User | None,
 ) -> BlockContract:
-    errors: dict[str, str] = {}
-    if end_date < start_date:
-        errors["end_date"] = "The end date must be the same as or after the start date"
-    if places_reserved < 1:
-        errors["places_reserved"] = "Enter at least 1 place"
-    if lot is not None and not lot.block_contract_eligible:
-        errors["lot"] = f"{lot} is not eligible for block contracts"
-    if (
-        lot is not None
-        and not Membership.objects.filter(
-            provider=provider, lot=lot, status=Membership.Status.ADMITTED
-        ).exists()
-    ):
-        errors["lot"] = f"{provider.name} is not admitted to {lot}"
+    errors = _block_contract_errors(
+        provider=provider,
+        lot=lot,
+        places_reserved=places_reserved,
+        start_date=start_date,
+        end_date=end_date,
+    )
     if errors:
         raise DomainError(errors)
     item = BlockContract(
@@ -388,6 +382,197 @@ def block_contract_create(
     )
     full_clean_or_raise(item, exclude=["version"])
     save_as(item, user)
+    return item
+
+
+def _block_contract_errors(
+    *,
+    provider: Provider,
+    lot: Lot | None,
+    places_reserved: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    keep_lot: Lot | None = None,
+) -> dict[str, str]:
+    """The rules for a block contract's terms. `keep_lot` is the lot it already has: a change
+    that keeps it is not checked again (the provider's membership may have moved on since)."""
+    errors: dict[str, str] = {}
+    if end_date < start_date:
+        errors["end_date"] = "The end date must be the same as or after the start date"
+    if places_reserved < 1:
+        errors["places_reserved"] = "Enter at least 1 place"
+    if lot is not None and (keep_lot is None or lot.pk != keep_lot.pk):
+        if not lot.block_contract_eligible:
+            errors["lot"] = f"{lot} is not eligible for block contracts"
+        elif not Membership.objects.filter(
+            provider=provider, lot=lot, status=Membership.Status.ADMITTED
+        ).exists():
+            errors["lot"] = f"{provider.name} is not admitted to {lot}"
+    return errors
+
+
+@transaction.atomic
+def block_contract_update(
+    *,
+    contract_id: int,
+    version: int,
+    lot: Lot | None,
+    places_reserved: int,
+    price_per_place: Decimal,
+    start_date: dt.date,
+    end_date: dt.date,
+    user: User | None,
+) -> BlockContract:
+    """Change a block contract's places, price, period or lot. The provider stays: a contract
+    with another provider is a new block contract."""
+    item = (
+        BlockContract.objects.select_for_update()
+        .select_related("provider", "lot")
+        .get(pk=contract_id)
+    )
+    _check_version(item.version, version)
+    errors = _block_contract_errors(
+        provider=item.provider,
+        lot=lot,
+        places_reserved=places_reserved,
+        start_date=start_date,
+        end_date=end_date,
+        keep_lot=item.lot,
+    )
+    if errors:
+        raise DomainError(errors)
+    item.lot = lot
+    item.places_reserved = places_reserved
+    item.price_per_place = price_per_place
+    item.start_date = start_date
+    item.end_date = end_date
+    full_clean_or_raise(item, exclude=["version"])
+    item.version += 1
+    save_as(item, user)
+    return item
+
+
+# --- The contract register ---------------------------------------------------------------
+
+REFERENCE_TAKEN = "There is already a contract with reference {reference}: choose another"
+
+
+def _contract_errors(
+    *, reference: str, title: str, start_date: dt.date, end_date: dt.date, exclude: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not reference:
+        errors["reference"] = "Enter the contract reference"
+    else:
+        clash = Contract.objects.filter(reference__iexact=reference)
+        if exclude is not None:
+            clash = clash.exclude(pk=exclude)
+        if clash.exists():
+            errors["reference"] = REFERENCE_TAKEN.format(reference=reference)
+    if not title:
+        errors["title"] = "Enter the contract title"
+    if end_date < start_date:
+        errors["end_date"] = "The end date must be the same as or after the start date"
+    return errors
+
+
+def _contract_fill(item: Contract, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+
+
+def _save_contract(item: Contract, user: User | None) -> None:
+    full_clean_or_raise(item, exclude=["version"])
+    try:
+        with transaction.atomic():  # two saves of one reference at once: the second is refused
+            save_as(item, user)
+    except IntegrityError as error:
+        raise DomainError(
+            {"reference": REFERENCE_TAKEN.format(reference=item.reference)}
+        ) from error
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    reference: str,
+    title: str,
+    provider: Provider | None = None,
+    framework: Framework | None = None,
+    value: Decimal,
+    start_date: dt.date,
+    end_date: dt.date,
+    extension_options: str = "",
+    max_extension_months: int = 0,
+    status: str = Contract.Status.ACTIVE,
+    user: User | None,
+) -> Contract:
+    """Add a contract to the register. References are unique, whatever their case."""
+    reference, title = reference.strip(), title.strip()
+    errors = _contract_errors(
+        reference=reference, title=title, start_date=start_date, end_date=end_date, exclude=None
+    )
+    if errors:
+        raise DomainError(errors)
+    item = Contract()
+    _contract_fill(
+        item,
+        reference=reference,
+        title=title,
+        provider=provider,
+        framework=framework,
+        value=value,
+        start_date=start_date,
+        end_date=end_date,
+        extension_options=extension_options,
+        max_extension_months=max_extension_months,
+        status=status,
+    )
+    _save_contract(item, user)
+    return item
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    contract_id: int,
+    version: int,
+    reference: str,
+    title: str,
+    provider: Provider | None = None,
+    framework: Framework | None = None,
+    value: Decimal,
+    start_date: dt.date,
+    end_date: dt.date,
+    extension_options: str = "",
+    max_extension_months: int = 0,
+    status: str,
+    user: User | None,
+) -> Contract:
+    """Change a contract in the register; refused when someone saved it after `version`."""
+    item = Contract.objects.select_for_update().get(pk=contract_id)
+    _check_version(item.version, version)
+    reference, title = reference.strip(), title.strip()
+    errors = _contract_errors(
+        reference=reference, title=title, start_date=start_date, end_date=end_date, exclude=item.pk
+    )
+    if errors:
+        raise DomainError(errors)
+    _contract_fill(
+        item,
+        reference=reference,
+        title=title,
+        provider=provider,
+        framework=framework,
+        value=value,
+        start_date=start_date,
+        end_date=end_date,
+        extension_options=extension_options,
+        max_extension_months=max_extension_months,
+        status=status,
+    )
+    item.version += 1
+    _save_contract(item, user)
     return item
 
 

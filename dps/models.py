@@ -218,6 +218,7 @@ class Contract(models.Model):
     extension_options = models.CharField(max_length=200, blank=True)
     max_extension_months = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 

@@ -68,7 +68,10 @@ urlpatterns: list = [
     path("block-contracts/", market_money.block_list, name="block_list"),
     path("block-contracts/new/", market_money.block_create, name="block_create"),
     path("block-contracts/<int:pk>/", market_money.block_detail, name="block_detail"),
+    path("block-contracts/<int:pk>/edit/", market_money.block_edit, name="block_edit"),
     path("contracts/", market_money.contract_register, name="contract_register"),
+    path("contracts/new/", market_money.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", market_money.contract_edit, name="contract_edit"),
     path("attendance/", market_money.attendance, name="attendance"),
     path("attendance/record/", market_money.attendance_record, name="attendance_record"),
 ]

@@ -88,6 +88,9 @@ class PanelRequest(models.Model):
     funding_reason_other = models.CharField(max_length=300, blank=True)
     case_summary = models.TextField(blank=True)
     expected_start = models.DateField(null=True, blank=True)
+    # The suitability warnings (dps.selectors.search) when the provider was chosen: kept with
+    # the choice, as the officer saw them. Warnings never block the choice.
+    provider_warnings = models.JSONField(default=list, blank=True)
     returning_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="returned_as"
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import history_user_set, save_as
 from core.signals import figures_changed_on_commit
+from dps.selectors.search import warnings_for_choice
 from placements import services as placement_services
 from placements.models import Child, NeedType, Placement, Provider
 from placements.selectors import current_ehcp
@@ -95,6 +96,14 @@ def meeting_create(
 # --- Requests ------------------------------------------------------------------------
 
 
+def provider_warnings(child: Child, provider: Provider | None) -> list[str]:
+    """The suitability warnings for choosing `provider` for `child` today (none without a
+    provider). Recorded with the choice; they never stop it."""
+    if provider is None:
+        return []
+    return warnings_for_choice(child, provider, today=timezone.localdate())
+
+
 @transaction.atomic
 def request_create(
     *,
@@ -163,6 +172,7 @@ def request_create(
         ),
         case_summary=case_summary.strip(),
         expected_start=expected_start,
+        provider_warnings=provider_warnings(child, provider),
         created_by=user,
     )
     full_clean_or_raise(item, exclude=["version"])
@@ -189,6 +199,8 @@ def _return_to(earlier: PanelRequest, meeting: Meeting, user: User | None) -> Pa
     copy = PanelRequest(meeting=meeting, returning_from=earlier, created_by=user)
     for field in _COPIED_FIELDS:
         setattr(copy, field, getattr(earlier, field))
+    # The provider is chosen again for the new meeting: its warnings as they are now.
+    copy.provider_warnings = provider_warnings(earlier.child, earlier.provider)
     save_as(copy, user)
     return copy
 

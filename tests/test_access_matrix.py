@@ -128,7 +128,10 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "dps:block_list": (roles.MANAGE_DPS, (GET,)),
     "dps:block_create": (roles.MANAGE_DPS, ANY),
     "dps:block_detail": (roles.MANAGE_DPS, (GET,)),
+    "dps:block_edit": (roles.MANAGE_DPS, ANY),
     "dps:contract_register": (roles.MANAGE_DPS, (GET,)),
+    "dps:contract_create": (roles.MANAGE_DPS, ANY),
+    "dps:contract_edit": (roles.MANAGE_DPS, ANY),
     "dps:attendance": (roles.MANAGE_DPS, (GET,)),
     "dps:attendance_record": (roles.MANAGE_DPS, ANY),
     # Dashboards: aggregates for everyone with VIEW_DASHBOARDS; scenarios need their own right.
@@ -229,7 +232,7 @@ def objects(db, commissioner) -> dict[str, Any]:
     placement = PlacementFactory(child=child, start_date=dt.date(2025, 9, 1))
     meeting = MeetingFactory()
     panel_request = PanelRequestFactory(meeting=meeting, child=child, provider=placement.provider)
-    ContractFactory()
+    contract = ContractFactory()
     job = Job.objects.create(kind="import", created_by=commissioner)
     record = ImportRecord.objects.create(
         kind="placements", file_name="p.csv", job=job, dry_run=True
@@ -266,7 +269,11 @@ def objects(db, commissioner) -> dict[str, Any]:
             "dps:membership_evidence": membership.pk,
             "dps:fee_edit": FeeScheduleFactory(provider=placement.provider).pk,
             "dps:uplift_detail": UpliftRequestFactory(provider=placement.provider).pk,
-            "dps:block_detail": BlockContractFactory(provider=placement.provider).pk,
+            **dict.fromkeys(
+                ["dps:block_detail", "dps:block_edit"],
+                BlockContractFactory(provider=placement.provider).pk,
+            ),
+            "dps:contract_edit": contract.pk,
             **dict.fromkeys(
                 [
                     "dps:accept",

@@ -23,7 +23,7 @@ from dps.models import (
     Membership,
     UpliftRequest,
 )
-from placements.models import Placement
+from placements.models import Placement, Provider
 
 DECIDED = (UpliftRequest.Status.AGREED, UpliftRequest.Status.REJECTED)
 
@@ -274,6 +274,74 @@ def contract_register(*, today: dt.date, status: str = "") -> list[Contract]:
         item.expiring_soon = live and market_rules.expiring_soon(item.end_date, today)  # type: ignore[attr-defined]
         item.overdue = live and item.end_date < today  # type: ignore[attr-defined]
     return items
+
+
+CONTRACT_FIELDS = {
+    "reference": "Reference",
+    "title": "Title",
+    "provider": "Provider",
+    "framework": "Framework",
+    "value": "Contract value",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "extension_options": "Extension options",
+    "max_extension_months": "Maximum extension in months",
+    "status": "Status",
+}
+
+
+def _contract_value_shown(field: str, value: Any, names: dict[str, dict[Any, str]]) -> str:
+    if value in (None, ""):
+        return "None"
+    if field in names:
+        return names[field].get(value, str(value))
+    if field == "value":
+        return f"£{Decimal(value):,.2f}"
+    if field in ("start_date", "end_date"):
+        return f"{value:%-d %b %Y}"
+    if field == "status":
+        return str(Contract.Status(value).label)
+    return str(value)
+
+
+def contract_history(contract: Contract) -> list[dict[str, Any]]:
+    """Every change to a register contract, newest first: who, when, and before → after."""
+    records = list(contract.history.select_related("history_user").order_by("history_id"))
+    provider_ids = {r.provider_id for r in records if r.provider_id}
+    framework_ids = {r.framework_id for r in records if r.framework_id}
+    names: dict[str, dict[Any, str]] = {
+        "provider": {
+            p.pk: f"{p.name} ({p.urn})"
+            for p in Provider.objects.filter(pk__in=provider_ids).only("name", "urn")
+        },
+        "framework": dict(Framework.objects.filter(pk__in=framework_ids).values_list("pk", "name")),
+    }
+    entries: list[dict[str, Any]] = []
+    previous = None
+    for record in records:
+        changes: list[dict[str, str]] = []
+        if previous is not None:
+            delta = record.diff_against(previous, included_fields=list(CONTRACT_FIELDS))
+            changes = [
+                {
+                    "field": CONTRACT_FIELDS[change.field],
+                    "before": _contract_value_shown(change.field, change.old, names),
+                    "after": _contract_value_shown(change.field, change.new, names),
+                }
+                for change in delta.changes
+            ]
+        if previous is None or changes:
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "added": previous is None,
+                    "changes": changes,
+                }
+            )
+        previous = record
+    entries.reverse()
+    return entries
 
 
 def contracts_expiring_count(*, today: dt.date) -> int:

@@ -22,7 +22,10 @@ from dps import market_services as services
 from dps.market_forms import (
     AttendanceForm,
     AttendanceYearForm,
+    BlockContractEditForm,
     BlockContractForm,
+    ContractEditForm,
+    ContractForm,
     FeeCreateForm,
     FeeEditForm,
     UpliftCreateForm,
@@ -327,6 +330,61 @@ def block_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _block_initial(contract: BlockContract) -> dict[str, Any]:
+    return {
+        "lot": contract.lot_id,
+        "places_reserved": contract.places_reserved,
+        "price_per_place": contract.price_per_place,
+        "start_date": contract.start_date,
+        "end_date": contract.end_date,
+        "version": contract.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_DPS, raise_exception=True)
+def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_or_404(BlockContract.objects.select_related("provider", "lot"), pk=pk)
+    form = BlockContractEditForm(request.POST or None, initial=_block_initial(contract))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.block_contract_update(
+                    contract_id=contract.pk,
+                    version=data["version"],
+                    lot=data["lot"],
+                    places_reserved=data["places_reserved"],
+                    price_per_place=data["price_per_place"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    user=request.user,
+                )
+            except StaleEditError as error:
+                contract.refresh_from_db()
+                form = BlockContractEditForm(initial=_block_initial(contract))
+                messages.error(request, error.messages[0])
+                status = 409
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, "Block contract saved.")
+                return redirect("dps:block_detail", pk=contract.pk)
+    return render_form(
+        request,
+        form,
+        title=f"Change the block contract with {contract.provider.name}",
+        button="Save block contract",
+        back_url=reverse("dps:block_detail", args=[contract.pk]),
+        back_label="Back to the block contract",
+        intro="Places reserved, the annual price per place, the period and the lot. The provider "
+        "stays: a contract with another provider is a new block contract.",
+        status=status,
+    )
+
+
 # --- Contract register ---------------------------------------------------------------------
 
 
@@ -348,6 +406,86 @@ def contract_register(request: HttpRequest) -> HttpResponse:
             "months": market_rules.EXPIRING_WITHIN_MONTHS,
             "nav_section": SECTION,
         },
+    )
+
+
+def _contract_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "reference": data["reference"],
+        "title": data["title"],
+        "provider": data["provider_urn"],
+        "framework": data["framework"],
+        "value": data["value"],
+        "start_date": data["start_date"],
+        "end_date": data["end_date"],
+        "extension_options": data["extension_options"],
+        "max_extension_months": data["max_extension_months"],
+        "status": data["status"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_DPS, raise_exception=True)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    form = ContractForm(request.POST or None, initial={"status": Contract.Status.ACTIVE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(
+                **_contract_fields(form.cleaned_data), user=request.user
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"Contract {contract.reference} added to the register.")
+            return redirect("dps:contract_edit", pk=contract.pk)
+    return render_form(
+        request,
+        form,
+        title="Add a contract",
+        button="Save contract",
+        back_url=reverse("dps:contract_register"),
+        back_label="Back to the contract register",
+        intro="A contract in the register, for the committee: its value, period, extension "
+        "options and status.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_DPS, raise_exception=True)
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_or_404(Contract.objects.select_related("provider", "framework"), pk=pk)
+    form = ContractEditForm(request.POST or None, initial=ContractForm.initial_for(contract))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contract_update(
+                    contract_id=contract.pk,
+                    version=form.cleaned_data["version"],
+                    **_contract_fields(form.cleaned_data),
+                    user=request.user,
+                )
+            except StaleEditError as error:
+                contract.refresh_from_db()
+                form = ContractEditForm(initial=ContractForm.initial_for(contract))
+                messages.error(request, error.messages[0])
+                status = 409
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, "Contract saved.")
+                return redirect("dps:contract_edit", pk=contract.pk)
+    return render(
+        request,
+        "dps/market/contract_edit.html",
+        {
+            "contract": contract,
+            "form": form,
+            "history": selectors.contract_history(contract),
+            "nav_section": SECTION,
+        },
+        status=status,
     )
 
 

@@ -24,6 +24,7 @@ from panel.forms import (
     RequestForm,
 )
 from panel.models import Meeting, PanelRequest
+from placements.models import Child, Provider
 from placements.selectors import child_by_ref, current_ehcp
 
 from .common import DECIDE, decorate
@@ -44,6 +45,7 @@ def _agenda_url(item: PanelRequest) -> str:
 @permission_required(roles.ADD_PANEL_REQUEST, raise_exception=True)
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    warnings: list[str] = []
     if request.method == "POST":
         form = RequestForm(request.POST)
         if form.is_valid():
@@ -54,8 +56,19 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 error.add_to_form(form)
             else:
-                messages.success(request, f"Request for {item.child.child_ref} added to the agenda")
+                recorded = len(item.provider_warnings)
+                messages.success(
+                    request,
+                    f"Request for {item.child.child_ref} added to the agenda"
+                    + (
+                        f", with {recorded} suitability warning{'s' if recorded != 1 else ''} "
+                        "recorded"
+                        if recorded
+                        else ""
+                    ),
+                )
                 return redirect(_agenda_url(item))
+        warnings = _chosen_provider_warnings(form)
     else:
         initial = {}
         ref = request.GET.get("child", "").strip()
@@ -70,8 +83,22 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "panel/request_form.html",
-        {"form": form, "meeting": meeting, "nav_section": "panel"},
+        {
+            "form": form,
+            "meeting": meeting,
+            "provider_warnings": warnings,
+            "nav_section": "panel",
+        },
     )
+
+
+def _chosen_provider_warnings(form: RequestForm) -> list[str]:
+    """The suitability warnings for the child and provider typed in a form shown again."""
+    data = getattr(form, "cleaned_data", {})
+    child, provider = data.get("child_ref"), data.get("provider")
+    if not isinstance(child, Child) or not isinstance(provider, Provider):
+        return []
+    return services.provider_warnings(child, provider)
 
 
 @require_GET
@@ -104,6 +131,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if item.provider
         else []
     )
+    # Those recorded with the choice are shown as such; beside the provider, only what is new.
+    warnings = [w for w in warnings if w not in item.provider_warnings]
     return render(
         request,
         "panel/request_detail.html",

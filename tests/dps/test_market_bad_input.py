@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from dps.models import BlockContract, FeeSchedule, Membership, UpliftRequest
+from dps.models import BlockContract, Contract, FeeSchedule, Membership, UpliftRequest
 from tests.factories import (
+    BlockContractFactory,
+    ContractFactory,
     FeeScheduleFactory,
     LotFactory,
     MembershipFactory,
@@ -40,6 +42,20 @@ def test_hostile_values_never_give_a_500_or_a_write(commissioner_client, value):
     membership = MembershipFactory(status=Membership.Status.APPLIED)
     fee = FeeScheduleFactory(provider=provider)
     uplift = UpliftRequestFactory(provider=provider, requested_percent=Decimal("2"))
+    contract = ContractFactory(reference="KEEP-1")
+    block = BlockContractFactory(provider=provider)
+    contract_fields = [
+        "reference",
+        "title",
+        "provider_urn",
+        "framework",
+        "value",
+        "start_date",
+        "end_date",
+        "extension_options",
+        "max_extension_months",
+        "status",
+    ]
     posts = {
         "/dps/frameworks/new/": ["name", "start_date", "initial_term_years", "max_extension_years"],
         f"/dps/frameworks/{lot.framework_id}/lots/new/": ["number", "name"],
@@ -57,6 +73,16 @@ def test_hostile_values_never_give_a_500_or_a_write(commissioner_client, value):
             "price_per_place",
             "start_date",
             "end_date",
+        ],
+        "/dps/contracts/new/": contract_fields,
+        f"/dps/contracts/{contract.pk}/": [*contract_fields, "version"],
+        f"/dps/block-contracts/{block.pk}/edit/": [
+            "lot",
+            "places_reserved",
+            "price_per_place",
+            "start_date",
+            "end_date",
+            "version",
         ],
         "/dps/attendance/record/": [
             "child_ref",
@@ -82,7 +108,8 @@ def test_hostile_values_never_give_a_500_or_a_write(commissioner_client, value):
     assert FeeSchedule.objects.get().annual_fee == fee.annual_fee
     assert UpliftRequest.objects.get().status == UpliftRequest.Status.REQUESTED
     assert Membership.objects.get().status == Membership.Status.APPLIED
-    assert not BlockContract.objects.exists()
+    assert BlockContract.objects.get().version == 1
+    assert Contract.objects.get().version == 1
 
 
 def test_percent_field_messages_read_plainly(commissioner_client):

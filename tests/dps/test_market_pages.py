@@ -16,6 +16,7 @@ from dps.models import (
     AttendancePenaltyRule,
     AttendanceRecord,
     BlockContract,
+    Contract,
     FeeSchedule,
     Membership,
     UpliftRequest,
@@ -88,6 +89,7 @@ MANAGE_URLS = [
     "/dps/block-contracts/",
     "/dps/block-contracts/new/",
     "/dps/contracts/",
+    "/dps/contracts/new/",
     "/dps/attendance/",
     "/dps/attendance/record/",
 ]
@@ -105,6 +107,8 @@ def test_officers_and_managers_cannot_open_or_write_the_dps_management_pages(req
         f"/dps/uplifts/{uplift.pk}/",
         f"/dps/memberships/{membership.pk}/",
         f"/dps/block-contracts/{block.pk}/",
+        f"/dps/block-contracts/{block.pk}/edit/",
+        f"/dps/contracts/{ContractFactory().pk}/",
         f"/dps/frameworks/{membership.framework_id}/lots/new/",
     ]
     for url in urls:
@@ -451,6 +455,94 @@ def test_block_contract_in_a_lot_the_provider_is_not_admitted_to_is_refused(comm
     assert not BlockContract.objects.exists()
 
 
+def _block_data(**changes: str) -> dict[str, str]:
+    data = {
+        "lot": "",
+        "places_reserved": "4",
+        "price_per_place": "34500",
+        "start_date": "2025-09-01",
+        "end_date": "2025-10-31",
+        "version": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def test_block_contract_changed_from_its_page_and_utilisation_follows(commissioner_client):
+    """Two placements from 1 Sep and 1 Oct: 1 of 4 then 2 of 4; cut to 2 places and the
+    period extended to November: 1 of 2, 2 of 2, 2 of 2."""
+    provider = ProviderFactory(urn=150003)
+    PlacementFactory(provider=provider, start_date=dt.date(2025, 9, 1))
+    PlacementFactory(provider=provider, start_date=dt.date(2025, 10, 1))
+    block = BlockContractFactory(
+        provider=provider,
+        lot=None,
+        places_reserved=4,
+        price_per_place=Decimal("34500"),
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2025, 10, 31),
+    )
+    detail_url = f"/dps/block-contracts/{block.pk}/"
+    before = commissioner_client.get(detail_url).content.decode()
+    assert f'href="/dps/block-contracts/{block.pk}/edit/"' in before
+    assert "25.0%" in before
+    assert "50.0%" in before
+    form = commissioner_client.get(f"/dps/block-contracts/{block.pk}/edit/").content.decode()
+    assert 'name="version" value="1"' in form
+
+    response = commissioner_client.post(
+        f"/dps/block-contracts/{block.pk}/edit/",
+        _block_data(places_reserved="2", price_per_place="£36,000", end_date="2025-11-30"),
+    )
+
+    assert response.status_code == 302
+    assert response.url == detail_url
+    block.refresh_from_db()
+    assert (block.places_reserved, block.price_per_place, block.end_date, block.version) == (
+        2,
+        Decimal("36000.00"),
+        dt.date(2025, 11, 30),
+        2,
+    )
+    after = commissioner_client.get(detail_url).content.decode()
+    table = after[after.index('id="utilisation"') :]
+    assert "50.0%" in table  # 1 of 2 on 1 September
+    assert "100.0%" in table  # 2 of 2 on 1 October and 1 November
+    assert 'data-month="2025-11"' in table
+    assert "25.0%" not in table
+    assert "£36,000.00" in after
+    assert list(block.history.values_list("places_reserved", flat=True).order_by("history_id")) == [
+        4,
+        2,
+    ]
+
+
+def test_stale_or_bad_block_contract_change_is_refused(commissioner_client):
+    provider = ProviderFactory(urn=150004)
+    lot = LotFactory(block_contract_eligible=True)
+    block = BlockContractFactory(provider=provider, lot=None, places_reserved=4)
+    url = f"/dps/block-contracts/{block.pk}/edit/"
+
+    saved = commissioner_client.post(url, _block_data(places_reserved="5"))
+    stale = commissioner_client.post(url, _block_data(places_reserved="3"))
+    bad = commissioner_client.post(
+        url, _block_data(lot=str(lot.pk), end_date="2025-08-31", version="2")
+    )
+
+    assert saved.status_code == 302
+    assert stale.status_code == 409
+    assert "Someone else saved this record" in stale.content.decode()
+    assert 'value="5"' in stale.content.decode()
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "The end date must be the same as or after the start date" in page
+    block.refresh_from_db()
+    assert (block.places_reserved, block.lot, block.version) == (5, None, 2)
+    not_admitted = commissioner_client.post(url, _block_data(lot=str(lot.pk), version="2"))
+    assert not_admitted.status_code == 400
+    assert "is not admitted to" in not_admitted.content.decode()
+
+
 def test_contract_register_flags_contracts_ending_within_six_months(commissioner_client, settings):
     today = dt.date.today()
     soon = ContractFactory(reference="SOON-1", end_date=today + dt.timedelta(days=90))
@@ -462,6 +554,146 @@ def test_contract_register_flags_contracts_ending_within_six_months(commissioner
     assert "Ends soon" in soon_row
     assert "Ends soon" not in later_row
     assert reverse("dps:contract_export") in page
+
+
+def _contract_data(**changes: str) -> dict[str, str]:
+    data = {
+        "reference": "SEN-2025-014",
+        "title": "Residential places for autistic young people",
+        "provider_urn": "",
+        "framework": "",
+        "value": "£1,250,000",
+        "start_date": "2025-09-01",
+        "end_date": "2027-08-31",
+        "extension_options": "2 × 12 months",
+        "max_extension_months": "24",
+        "status": "active",
+    }
+    data.update(changes)
+    return data
+
+
+def test_contract_added_in_the_browser_appears_in_the_register(commissioner_client):
+    provider = ProviderFactory(urn=170001, name="Birch School")
+    framework = FrameworkFactory(name="SEN DPS 2024")
+    register = commissioner_client.get("/dps/contracts/").content.decode()
+    assert 'href="/dps/contracts/new/"' in register
+    assert "Add a contract" in register
+
+    response = commissioner_client.post(
+        "/dps/contracts/new/",
+        _contract_data(provider_urn="170001", framework=str(framework.pk)),
+    )
+
+    contract = Contract.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/dps/contracts/{contract.pk}/"
+    assert (contract.reference, contract.provider, contract.framework) == (
+        "SEN-2025-014",
+        provider,
+        framework,
+    )
+    assert contract.value == Decimal("1250000.00")
+    assert (contract.start_date, contract.end_date) == (dt.date(2025, 9, 1), dt.date(2027, 8, 31))
+    assert (contract.max_extension_months, contract.status, contract.version) == (24, "active", 1)
+    page = commissioner_client.get("/dps/contracts/").content.decode()
+    row = page[page.index(f'id="contract-{contract.pk}"') :].split("</tr>")[0]
+    assert f'href="/dps/contracts/{contract.pk}/"' in row
+    assert "Birch School" in row
+    edit = commissioner_client.get(response.url).content.decode()
+    assert "Contract added to the register" in edit
+
+
+def test_contract_without_provider_or_framework_and_extension_months_left_blank(
+    commissioner_client,
+):
+    response = commissioner_client.post(
+        "/dps/contracts/new/", _contract_data(max_extension_months="", extension_options="")
+    )
+
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    assert (contract.provider, contract.framework, contract.max_extension_months) == (
+        None,
+        None,
+        0,
+    )
+
+
+def test_duplicate_reference_and_end_before_start_are_errors_beside_the_fields(
+    commissioner_client,
+):
+    ContractFactory(reference="SEN-2025-014")
+
+    duplicate = commissioner_client.post(
+        "/dps/contracts/new/", _contract_data(reference="sen-2025-014")
+    )
+    backwards = commissioner_client.post(
+        "/dps/contracts/new/",
+        _contract_data(reference="SEN-2025-015", end_date="2025-08-31"),
+    )
+
+    assert duplicate.status_code == 200
+    page = duplicate.content.decode()
+    assert "There is already a contract with reference sen-2025-014" in page
+    assert 'id="id_reference-error"' in page
+    assert backwards.status_code == 200
+    page = backwards.content.decode()
+    assert "The end date must be the same as or after the start date" in page
+    assert 'id="id_end_date-error"' in page
+    assert Contract.objects.count() == 1
+
+
+def test_contract_change_is_kept_in_history_and_a_stale_save_is_refused(commissioner_client):
+    contract = ContractFactory(reference="WCC-1", value=Decimal("100000"))
+    url = f"/dps/contracts/{contract.pk}/"
+    form = commissioner_client.get(url).content.decode()
+    assert 'value="WCC-1"' in form
+    assert 'name="version" value="1"' in form
+
+    saved = commissioner_client.post(
+        url, _contract_data(reference="WCC-1", value="120000", status="extended", version="1")
+    )
+    stale = commissioner_client.post(
+        url, _contract_data(reference="WCC-1", value="90000", version="1")
+    )
+
+    assert saved.status_code == 302
+    assert stale.status_code == 409
+    contract.refresh_from_db()
+    assert (contract.value, contract.status, contract.version) == (
+        Decimal("120000.00"),
+        Contract.Status.EXTENDED,
+        2,
+    )
+    page = stale.content.decode()
+    assert "Someone else saved this record" in page
+    assert 'value="120000.00"' in page
+    history = page[page.index('id="contract-history"') :]
+    assert "Contract value" in history
+    assert "£100,000.00" in history
+    assert "£120,000.00" in history
+    assert "Extended" in history
+
+
+def test_contract_change_to_a_taken_reference_or_bad_dates_is_refused(commissioner_client):
+    ContractFactory(reference="TAKEN-1")
+    contract = ContractFactory(reference="MINE-1")
+    url = f"/dps/contracts/{contract.pk}/"
+
+    taken = commissioner_client.post(url, _contract_data(reference="TAKEN-1", version="1"))
+    backwards = commissioner_client.post(
+        url, _contract_data(reference="MINE-1", end_date="2020-01-01", version="1")
+    )
+
+    assert taken.status_code == 400
+    assert "There is already a contract with reference TAKEN-1" in taken.content.decode()
+    assert backwards.status_code == 400
+    assert "The end date must be the same as or after the start date" in (
+        backwards.content.decode()
+    )
+    contract.refresh_from_db()
+    assert (contract.reference, contract.version) == ("MINE-1", 1)
 
 
 # --- Attendance ---------------------------------------------------------------------------

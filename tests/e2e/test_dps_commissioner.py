@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from dps.models import Membership
 from tests.factories import (
+    BlockContractFactory,
+    ContractFactory,
     FeeScheduleFactory,
     LotFactory,
     MembershipFactory,
@@ -123,6 +125,13 @@ def test_commissioner_runs_the_dps(commissioner, signed_in_page, live_server):
     )
     assert _axe_violations(page) == []
 
+    # Change it: 2 places instead of 4, and utilisation follows.
+    page.get_by_role("button", name="Change the block contract").click()
+    page.get_by_label("Places reserved").fill("2")
+    page.get_by_role("button", name="Save block contract").click()
+    expect(page.get_by_role("heading", name="2 places at Oakwood School")).to_be_visible()
+    expect(page.locator("#utilisation tr[data-month='2025-09'] td").nth(2)).to_have_text("100.0%")
+
 
 def test_every_dps_management_page_passes_axe(commissioner, signed_in_page, live_server):
     lot = LotFactory(block_contract_eligible=True)
@@ -131,6 +140,8 @@ def test_every_dps_management_page_passes_axe(commissioner, signed_in_page, live
     PlacementFactory(provider=provider)
     fee = FeeScheduleFactory(provider=provider)
     uplift = UpliftRequestFactory(provider=provider)
+    block = BlockContractFactory(provider=provider)
+    contract = ContractFactory(provider=provider)
     page = signed_in_page(commissioner)
     page.add_init_script(path=str(AXE_JS))
     for path in (
@@ -145,7 +156,10 @@ def test_every_dps_management_page_passes_axe(commissioner, signed_in_page, live
         "/dps/uplifts/new/",
         f"/dps/uplifts/{uplift.pk}/",
         "/dps/block-contracts/",
+        f"/dps/block-contracts/{block.pk}/edit/",
         "/dps/contracts/",
+        "/dps/contracts/new/",
+        f"/dps/contracts/{contract.pk}/",
         "/dps/attendance/",
         "/dps/attendance/record/",
     ):
