@@ -110,9 +110,6 @@ def build_spend(frames: Frames, as_of: dt.date) -> Data:
             metrics.spend_by_need_and_group(known, fy, on, by=("district",)) if districts else []
         )
         rows = _everyone(everyone) + by_district
-        ncy = _everyone(metrics.ncy_breakdown(placements, on, fy))
-        if districts:
-            ncy += metrics.ncy_breakdown(known, on, fy, by=("district",))
         count = sum(row["placements"] for row in everyone)
         active_cost = sum((row["avg_annual_cost"] or 0) * row["placements"] for row in everyone)
         inmss = [row for row in everyone if row["setting_group"] == rules.INMSS]
@@ -126,7 +123,9 @@ def build_spend(frames: Frames, as_of: dt.date) -> Data:
             "tables": {
                 "need_group": rows,
                 "inmss_vs_special": metrics.cost_by_need_inmss_vs_special(placements, on),
-                "ncy": ncy,
+                # Not per district: NCY × setting group is about 100 rows a district a year
+                # (measured on the kent-size demo), more than the spend table itself.
+                "ncy": metrics.ncy_breakdown(placements, on, fy),
             },
         }
     new_by_year = _everyone(metrics.new_placements_by_year(placements, years))

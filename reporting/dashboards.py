@@ -201,7 +201,6 @@ SPEND = Dashboard(
             Chart("bar", "ncy", (("placements", "Placements active"),)),
             description="NCY in the academic year of the as-of date. Look for the rise at "
             "Year 7, when children move to secondary school.",
-            by_district=True,
         ),
         Table(
             "new_by_year",
