@@ -94,8 +94,9 @@ def test_rename_and_change_ehcps_recomputes_the_scenario(manager_client):
     assert scenario.version == 2
     assert scenario.computed_at > before
     assert scenario.history.filter(name="SRP places and fewer EHCPs", version=2).exists()
-    page = manager_client.get(URL, {"scenario": scenario.pk})
-    assert "SRP places and fewer EHCPs" in page.content.decode()
+    page = manager_client.get(URL, {"scenario": scenario.pk}).content.decode()
+    assert "SRP places and fewer EHCPs" in page
+    assert "Change the scenario “SRP places and fewer EHCPs” or its places" in page
 
 
 def test_scenario_edit_errors_beside_the_fields(manager_client):
@@ -251,3 +252,49 @@ def test_report_lists_the_renamed_scenario(manager_client):
     out = StringIO()
     call_command("report", "sufficiency", "--format", "json", "--scenario", "Renamed", stdout=out)
     assert json.loads(out.getvalue())
+
+
+def test_a_scenario_without_places_keeps_its_change_in_new_ehcps(manager_client):
+    _county()
+    _scenario_post(
+        manager_client,
+        name="White Paper",
+        setting_group="",
+        phase="",
+        need="",
+        academic_year="",
+        places="",
+        ehcp_change_percent="-50",
+        ehcp_change_from_year="2026",
+    )
+    scenario = SufficiencyScenario.objects.get()
+    url = f"/dashboards/sufficiency/scenarios/{scenario.pk}/"
+    response = manager_client.post(url, _edit_data(scenario))  # the change left blank
+    assert response.status_code == 400
+    assert response.context["form"].errors["ehcp_change_percent"] == [
+        "Enter a change in new EHCPs: this scenario has no added places"
+    ]
+    response = manager_client.post(
+        url,
+        _edit_data(
+            scenario,
+            ehcp_change_percent="-30",
+            ehcp_change_from_year="2027/28",
+            ehcp_change_full_by="2026/27",
+        ),
+    )
+    assert response.context["form"].errors["ehcp_change_full_by"] == [
+        "The full effect must be in or after the starting year"
+    ]
+    response = manager_client.post(
+        url,
+        _edit_data(
+            scenario,
+            ehcp_change_percent="-30",
+            ehcp_change_from_year="2027/28",
+            ehcp_change_full_by="2029/30",
+        ),
+    )
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert (scenario.ehcp_change_from_year, scenario.ehcp_change_full_by) == (2027, 2029)
