@@ -39,6 +39,21 @@ def _total(rows: list[dict], key: str) -> float:
     return float(sum(row[key] or 0 for row in rows))
 
 
+def _districts(frame: pd.DataFrame) -> list[str]:
+    """The districts recorded on a frame carrying `district` (the district filter's choices)."""
+    return sorted(d for d in frame["district"].unique() if d) if len(frame) else []
+
+
+def _everyone(rows: list[dict]) -> list[dict]:
+    """Rows for every district together: `district` is ""."""
+    return [{"district": "", **row} for row in rows]
+
+
+def _known(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose district is recorded (a row with none counts only in "every district")."""
+    return frame[frame["district"] != ""]
+
+
 def _base(as_of: dt.date, years: list[int]) -> Data:
     return {
         "as_of": as_of.isoformat(),
@@ -85,19 +100,16 @@ def build_spend(frames: Frames, as_of: dt.date) -> Data:
     years = recent_years(as_of)
     data = _base(as_of, years)
     placements = metrics.add_child_details(frames.placements, frames.ehcps, frames.children)
-    districts = sorted(d for d in placements["district"].unique() if d) if len(placements) else []
+    districts = _districts(placements)
     data["districts"] = districts
+    known = _known(placements)
     for fy in years:
         on = active_on(fy, as_of)
         everyone = metrics.spend_by_need_and_group(placements, fy, on)
         by_district = (
-            metrics.spend_by_need_and_group(
-                placements[placements["district"] != ""], fy, on, by=("district",)
-            )
-            if districts
-            else []
+            metrics.spend_by_need_and_group(known, fy, on, by=("district",)) if districts else []
         )
-        rows = [{"district": "", **row} for row in everyone] + by_district
+        rows = _everyone(everyone) + by_district
         count = sum(row["placements"] for row in everyone)
         active_cost = sum((row["avg_annual_cost"] or 0) * row["placements"] for row in everyone)
         inmss = [row for row in everyone if row["setting_group"] == rules.INMSS]
@@ -111,10 +123,15 @@ def build_spend(frames: Frames, as_of: dt.date) -> Data:
             "tables": {
                 "need_group": rows,
                 "inmss_vs_special": metrics.cost_by_need_inmss_vs_special(placements, on),
+                # Not per district: NCY × setting group is about 100 rows a district a year
+                # (measured on the kent-size demo), more than the spend table itself.
                 "ncy": metrics.ncy_breakdown(placements, on, fy),
             },
         }
-    data["tables"]["new_by_year"] = metrics.new_placements_by_year(frames.placements, years)
+    new_by_year = _everyone(metrics.new_placements_by_year(placements, years))
+    if districts:
+        new_by_year += metrics.new_placements_by_year(known, years, by="district")
+    data["tables"]["new_by_year"] = new_by_year
     return data
 
 
@@ -156,6 +173,17 @@ def build_growth(frames: Frames, as_of: dt.date) -> Data:
     data = _base(as_of, [])
     dates = growth_dates(frames, as_of)
     shares = metrics.inmss_share_over_time(frames.placements, frames.ehcps, dates)
+    placements = metrics.add_district(frames.placements, frames.children)
+    ehcps = metrics.add_district(frames.ehcps, frames.children)
+    districts = sorted(set(_districts(placements)) | set(_districts(ehcps)))
+    data["districts"] = districts
+    share_rows = _everyone(shares)
+    growth_rows = _everyone(metrics.growth_since(frames.placements, dates))
+    if districts:
+        share_rows += metrics.inmss_share_over_time_by(
+            _known(placements), _known(ehcps), dates, "district"
+        )
+        growth_rows += metrics.growth_since_by(_known(placements), dates, "district")
     timeliness = metrics.ehcp_timeliness(frames.ehcps)
     latest = shares[-1]
     last_year = timeliness[-1] if timeliness else {}
@@ -167,8 +195,8 @@ def build_growth(frames: Frames, as_of: dt.date) -> Data:
         "issued": last_year.get("issued"),
     }
     data["tables"] = {
-        "share_over_time": shares,
-        "growth": metrics.growth_since(frames.placements, dates),
+        "share_over_time": share_rows,
+        "growth": growth_rows,
         "timeliness": timeliness,
     }
     return data
@@ -183,8 +211,15 @@ def _timeline(frames: Frames, fy: int) -> list[dict]:
 def build_new_placements(frames: Frames, as_of: dt.date, council_la: str) -> Data:
     years = recent_years(as_of)
     data = _base(as_of, years)
+    placements = metrics.add_district(frames.placements, frames.children)
+    districts = _districts(placements)
+    data["districts"] = districts
+    known = _known(placements)
     for fy in years:
         groups = metrics.new_placements(frames.placements, fy, council_la)
+        by_group = _everyone(groups)
+        if districts:
+            by_group += metrics.new_placements(known, fy, council_la, by=("district",))
         timeline = _timeline(frames, fy)
         overall = next((row for row in timeline if row["setting_group"] == "all"), {})
         inmss = next((row for row in groups if row["setting_group"] == rules.INMSS), {})
@@ -200,7 +235,7 @@ def build_new_placements(frames: Frames, as_of: dt.date, council_la: str) -> Dat
                 "median_days_offer_to_start": overall.get("median_days_offer_to_start"),
                 "with_offer": overall.get("with_offer", 0),
             },
-            "tables": {"by_group": groups, "timeline": timeline},
+            "tables": {"by_group": by_group, "timeline": timeline},
         }
     return data
 

@@ -223,6 +223,7 @@ SPEND = Dashboard(
             per_year=False,
             description="Placements starting in each year; continuations of an existing "
             "placement are not new.",
+            by_district=True,
         ),
     ),
     filters=("fy", "need", "group", "district"),
@@ -338,6 +339,7 @@ GROWTH = Dashboard(
             Chart("line", "date", (("share", "INMSS share of EHCPs"),)),
             per_year=False,
             description="On 31 March of each year, and on the as-of date.",
+            by_district=True,
         ),
         Table(
             "growth",
@@ -355,6 +357,7 @@ GROWTH = Dashboard(
             per_year=False,
             description="Special school places are the council's placements in maintained "
             "and academy special schools. Choose the base year above.",
+            by_district=True,
         ),
         Table(
             "timeliness",
@@ -372,7 +375,7 @@ GROWTH = Dashboard(
             per_year=False,
         ),
     ),
-    filters=("base",),
+    filters=("base", "district"),
 )
 
 NEW_PLACEMENTS = Dashboard(
@@ -433,6 +436,7 @@ NEW_PLACEMENTS = Dashboard(
             description="Placements starting in the year, continuations left out. In area: the "
             "provider's local authority is the council's own; a provider with no local authority "
             "recorded is neither.",
+            by_district=True,
         ),
         Table(
             "timeline",
@@ -450,7 +454,7 @@ NEW_PLACEMENTS = Dashboard(
             "A negative number means the offer came before the panel's approval.",
         ),
     ),
-    filters=("fy", "group"),
+    filters=("fy", "group", "district"),
 )
 
 CASEWORK = Dashboard(

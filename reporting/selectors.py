@@ -257,6 +257,8 @@ def table_view(
             for column in table.columns
         ],
         "rows": cells,
+        # A district is chosen but this table is not broken down by district.
+        "every_district": bool(filters.district) and not table.by_district,
         "chart": _chart(table, rows),
         "downloads": downloads,
     }
@@ -348,5 +350,6 @@ def filter_choices(dashboard: Dashboard, data: dict[str, Any]) -> dict[str, list
         choices["base"] = [
             (row["date"], dt.date.fromisoformat(row["date"]).strftime("%-d %B %Y"))
             for row in data.get("tables", {}).get("growth", [])
+            if not row.get("district")  # one choice a date: the rows for every district
         ]
     return choices

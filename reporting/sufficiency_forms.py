@@ -100,7 +100,9 @@ def _places_fields(prefix_label: str, required: bool) -> dict[str, forms.Field]:
     }
 
 
-class ScenarioForm(forms.Form):
+class ScenarioFieldsForm(forms.Form):
+    """A scenario's name, description and change in new EHCPs."""
+
     name = forms.CharField(
         label="Scenario name",
         max_length=120,
@@ -148,6 +150,10 @@ class ScenarioForm(forms.Form):
         help_text="Phased in a step a year until then, e.g. 2029/30. Blank: in full at once",
     )
 
+
+class ScenarioForm(ScenarioFieldsForm):
+    """Add a scenario, with optional added places."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Its own ids: the filter form on the same page has fields of the same names.
         kwargs.setdefault("auto_id", "scenario-%s")
@@ -167,3 +173,17 @@ class PlannedPlacesForm(forms.Form):
         note = self.fields.pop("note")
         self.fields.update(_places_fields("Places open", required=True))
         self.fields["note"] = note
+
+
+class VersionForm(forms.Form):
+    """The version of the record the page showed, to refuse a stale change (409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ScenarioEditForm(ScenarioFieldsForm, VersionForm):
+    """Rename a scenario or change its change in new EHCPs (its places are changed one by one)."""
+
+
+class PlannedPlacesEditForm(PlannedPlacesForm, VersionForm):
+    """Change planned places, the council's or a scenario's."""

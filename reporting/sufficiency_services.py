@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.errors import DomainError, full_clean_or_raise
-from core.history import save_as
+from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.history import history_user_set, save_as
 from placements.models import Provider
 
 from . import loader, sufficiency
@@ -228,15 +228,186 @@ def planned_places_add(
     full_clean_or_raise(line)
     with transaction.atomic():
         save_as(line, user)
+        _baseline_refresh()
+    return line
+
+
+def _baseline_refresh() -> None:
+    """The council's plan changed: recompute the latest snapshot's baseline and every scenario
+    from its stored model (milliseconds; no children's records are read)."""
+    snapshot = _latest_snapshot()
+    if snapshot is None:
+        return
+    data = dict(snapshot.data)
+    model = sufficiency.model_from_json(data["model"])
+    model.planned = _council_plan()
+    data["model"] = sufficiency.model_to_json(model)
+    data["baseline"] = sufficiency.results(model)
+    snapshot.data = data
+    snapshot.computed_at = timezone.now()
+    snapshot.save(update_fields=["data", "computed_at"])
+    sufficiency_scenarios_refresh(snapshot=snapshot)
+
+
+def _places_changed(scenario: SufficiencyScenario | None) -> None:
+    """Recompute what a change to planned places moves: the baseline (and so every scenario)
+    for the council's plan, or just that scenario for a scenario's own places."""
+    if scenario is None:
+        _baseline_refresh()
+        return
+    snapshot = _latest_snapshot()
+    if snapshot is not None:
+        _scenario_store(scenario, snapshot)
+
+
+STALE = (
+    "Someone else saved this record after you opened it. The form shows their values: "
+    "check them and save again."
+)
+
+
+def _check_version(current: int, posted: int) -> None:
+    if current != posted:
+        raise StaleEditError(STALE)
+
+
+def _scenario_errors(
+    *,
+    scenario: SufficiencyScenario | None,
+    name: str,
+    ehcp_change_percent: Decimal | None,
+    ehcp_change_from_year: int | None,
+    ehcp_change_full_by: int | None,
+) -> dict[str | None, list[str]]:
+    errors: dict[str | None, list[str]] = {}
+    clash = SufficiencyScenario.objects.filter(name__iexact=name)
+    if scenario is not None:
+        clash = clash.exclude(pk=scenario.pk)
+    if not name:
+        errors["name"] = ["Enter a name for the scenario"]
+    elif clash.exists():
+        errors["name"] = ["There is already a scenario with this name"]
+    has_change = ehcp_change_percent is not None
+    if has_change and not ehcp_change_from_year:
+        errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
+    if (
+        has_change
+        and ehcp_change_full_by
+        and ehcp_change_from_year
+        and ehcp_change_full_by < ehcp_change_from_year
+    ):
+        errors["ehcp_change_full_by"] = ["The full effect must be in or after the starting year"]
+    return errors
+
+
+def sufficiency_scenario_update(
+    *,
+    scenario_id: int,
+    version: int,
+    name: str,
+    description: str = "",
+    ehcp_change_percent: Decimal | None = None,
+    ehcp_change_need: str = "",
+    ehcp_change_phase: str = "",
+    ehcp_change_from_year: int | None = None,
+    ehcp_change_full_by: int | None = None,
+    user: User | None,
+) -> SufficiencyScenario:
+    """Rename a scenario or change its change in new EHCPs; its forecast is recomputed at once
+    from the latest snapshot, as when it was added. `version` is the one the form showed."""
+    name = name.strip()
+    with transaction.atomic():
+        scenario = SufficiencyScenario.objects.select_for_update().get(pk=scenario_id)
+        _check_version(scenario.version, version)
+        errors = _scenario_errors(
+            scenario=scenario,
+            name=name,
+            ehcp_change_percent=ehcp_change_percent,
+            ehcp_change_from_year=ehcp_change_from_year,
+            ehcp_change_full_by=ehcp_change_full_by,
+        )
+        has_change = ehcp_change_percent is not None
+        if not has_change and not errors and not scenario.places.exists():
+            errors["ehcp_change_percent"] = [
+                "Enter a change in new EHCPs: this scenario has no added places"
+            ]
+        if errors:
+            raise DomainError(errors)
+        scenario.name = name
+        scenario.description = description.strip()
+        scenario.ehcp_change_percent = ehcp_change_percent
+        scenario.ehcp_change_need = ehcp_change_need if has_change else ""
+        scenario.ehcp_change_phase = ehcp_change_phase if has_change else ""
+        scenario.ehcp_change_from_year = ehcp_change_from_year if has_change else None
+        scenario.ehcp_change_full_by = ehcp_change_full_by if has_change else None
+        full_clean_or_raise(scenario, exclude=["result", "version"])
+        scenario.version += 1
+        try:
+            with transaction.atomic():
+                save_as(scenario, user)
+        except IntegrityError as error:
+            raise DomainError({"name": "There is already a scenario with this name"}) from error
         snapshot = _latest_snapshot()
         if snapshot is not None:
-            data = dict(snapshot.data)
-            model = sufficiency.model_from_json(data["model"])
-            model.planned = _council_plan()
-            data["model"] = sufficiency.model_to_json(model)
-            data["baseline"] = sufficiency.results(model)
-            snapshot.data = data
-            snapshot.computed_at = timezone.now()
-            snapshot.save(update_fields=["data", "computed_at"])
-            sufficiency_scenarios_refresh(snapshot=snapshot)
+            _scenario_store(scenario, snapshot)
+    return scenario
+
+
+def sufficiency_scenario_delete(*, scenario_id: int, version: int, user: User | None) -> str:
+    """Delete a scenario and its own planned places (the baseline does not change). Returns its
+    name, for the message."""
+    with transaction.atomic():
+        scenario = SufficiencyScenario.objects.select_for_update().get(pk=scenario_id)
+        _check_version(scenario.version, version)
+        for line in scenario.places.all():
+            history_user_set(line, user)
+            line.delete()
+        history_user_set(scenario, user)
+        name = scenario.name
+        scenario.delete()
+    return name
+
+
+def planned_places_update(
+    *,
+    line_id: int,
+    version: int,
+    setting_group: str,
+    phase: str,
+    academic_year: int,
+    places: int,
+    need: str = "",
+    note: str = "",
+    user: User | None,
+) -> PlannedPlaces:
+    """Change planned places: the council's plan (the baseline and every scenario are
+    recomputed) or a scenario's own (that scenario is recomputed)."""
+    with transaction.atomic():
+        line = PlannedPlaces.objects.select_for_update().get(pk=line_id)
+        _check_version(line.version, version)
+        line.setting_group = setting_group
+        line.phase = phase
+        line.academic_year = academic_year
+        line.places = places
+        line.need = need
+        line.note = note.strip()
+        full_clean_or_raise(line, exclude=["version"])
+        line.version += 1
+        save_as(line, user)
+        _places_changed(line.scenario)
     return line
+
+
+def planned_places_delete(
+    *, line_id: int, version: int, user: User | None
+) -> SufficiencyScenario | None:
+    """Delete planned places and recompute what they moved. Returns their scenario (None for
+    the council's plan), for the page to go back to."""
+    with transaction.atomic():
+        line = PlannedPlaces.objects.select_for_update().get(pk=line_id)
+        _check_version(line.version, version)
+        scenario = line.scenario
+        history_user_set(line, user)
+        line.delete()
+        _places_changed(scenario)
+    return scenario

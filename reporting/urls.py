@@ -17,6 +17,26 @@ urlpatterns = [
     path("sufficiency/", sufficiency.sufficiency_dashboard, name="sufficiency"),
     path("sufficiency/scenarios/", sufficiency.scenario_create, name="sufficiency_scenario_create"),
     path(
+        "sufficiency/scenarios/<int:pk>/",
+        sufficiency.scenario_edit,
+        name="sufficiency_scenario_edit",
+    ),
+    path(
+        "sufficiency/scenarios/<int:pk>/delete/",
+        sufficiency.scenario_delete,
+        name="sufficiency_scenario_delete",
+    ),
+    path(
+        "sufficiency/planned-places/<int:pk>/",
+        sufficiency.planned_places_edit,
+        name="sufficiency_planned_places_edit",
+    ),
+    path(
+        "sufficiency/planned-places/<int:pk>/delete/",
+        sufficiency.planned_places_delete,
+        name="sufficiency_planned_places_delete",
+    ),
+    path(
         "sufficiency/planned-places/",
         sufficiency.planned_places,
         name="sufficiency_planned_places",

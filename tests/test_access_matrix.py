@@ -21,6 +21,7 @@ from core import roles
 from core.models import Job
 from imports.models import ImportRecord
 from placements.models import NamedSetting
+from reporting.models import PlannedPlaces, SufficiencyScenario
 from tests.factories import (
     BlockContractFactory,
     ChildFactory,
@@ -144,6 +145,10 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "reporting:sufficiency_download": (roles.VIEW_DASHBOARDS, (GET,)),
     "reporting:sufficiency_planned_places": (roles.VIEW_DASHBOARDS, ANY),
     "reporting:sufficiency_scenario_create": ("reporting.manage_sufficiency", (POST,)),
+    "reporting:sufficiency_scenario_edit": ("reporting.manage_sufficiency", ANY),
+    "reporting:sufficiency_scenario_delete": ("reporting.manage_sufficiency", ANY),
+    "reporting:sufficiency_planned_places_edit": ("reporting.manage_sufficiency", ANY),
+    "reporting:sufficiency_planned_places_delete": ("reporting.manage_sufficiency", ANY),
 }
 
 
@@ -240,6 +245,10 @@ def objects(db, commissioner) -> dict[str, Any]:
     framework = FrameworkFactory()
     lot = LotFactory(framework=framework)
     membership = MembershipFactory(lot=lot, provider=placement.provider)
+    scenario = SufficiencyScenario.objects.create(name="More SRP places")
+    places = PlannedPlaces.objects.create(
+        scenario=scenario, setting_group="srp", phase="secondary", academic_year=2026, places=5
+    )
     return {
         "child_ref": child.child_ref,
         "urn": placement.provider.urn,
@@ -264,6 +273,10 @@ def objects(db, commissioner) -> dict[str, Any]:
                 ehcp=EHCPFactory(child=child), rank=1, provider=placement.provider
             ).pk,
             "dps:lot_edit": lot.pk,
+            "reporting:sufficiency_scenario_edit": scenario.pk,
+            "reporting:sufficiency_scenario_delete": scenario.pk,
+            "reporting:sufficiency_planned_places_edit": places.pk,
+            "reporting:sufficiency_planned_places_delete": places.pk,
             "dps:membership_detail": membership.pk,
             "dps:membership_status": membership.pk,
             "dps:membership_evidence": membership.pk,

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from .budget import budget_line_groups, budget_lines_forecast, forecast_by_month
 from .casework import consultation_timeliness, placement_timeline
-from .common import add_child_details, child_primary_need
-from .growth import ehcp_timeliness, growth_since, inmss_share, inmss_share_over_time, rebase
+from .common import add_child_details, add_district, child_primary_need
+from .growth import (
+    ehcp_timeliness,
+    growth_since,
+    growth_since_by,
+    inmss_share,
+    inmss_share_over_time,
+    inmss_share_over_time_by,
+    rebase,
+)
 from .headline import headline
 from .newplacements import new_placements, new_placements_by_year
 from .providers import block_contract_utilisation, concentration, negotiation_savings
@@ -17,6 +25,7 @@ from .spend import cost_by_need_inmss_vs_special, ncy_breakdown, spend_by_need_a
 
 __all__ = [
     "add_child_details",
+    "add_district",
     "block_contract_utilisation",
     "budget_line_groups",
     "budget_lines_forecast",
@@ -27,9 +36,11 @@ __all__ = [
     "ehcp_timeliness",
     "forecast_by_month",
     "growth_since",
+    "growth_since_by",
     "headline",
     "inmss_share",
     "inmss_share_over_time",
+    "inmss_share_over_time_by",
     "ncy_breakdown",
     "negotiation_savings",
     "new_placements",

@@ -42,6 +42,17 @@ def add_child_details(
     return frame
 
 
+def add_district(frame: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (placements or EHCPs, with `child_id`) with the child's `district` ("" when not
+    recorded)."""
+    details = children[["child_id", "district"]]
+    merged = frame.assign(child_id=frame["child_id"].astype(float)).merge(
+        details.assign(child_id=details["child_id"].astype(float)), on="child_id", how="left"
+    )
+    merged["district"] = merged["district"].fillna("").astype(str)
+    return merged
+
+
 def active(frame: pd.DataFrame, on: dt.date) -> pd.Series:
     if frame.empty:
         return pd.Series(False, index=frame.index)

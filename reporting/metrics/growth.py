@@ -31,6 +31,63 @@ def inmss_share_over_time(
     return [{"date": day.isoformat(), **inmss_share(placements, ehcps, day)} for day in dates]
 
 
+def _counts(frame: pd.DataFrame, by: str, day: dt.date, **ends: str) -> pd.Series:
+    """How many rows of `frame` are active on `day`, per value of the column `by`."""
+    if frame.empty:
+        return pd.Series(dtype=int)
+    mask = rules.active_mask(frame, day, **ends) if ends else active(frame, day)
+    return frame.loc[mask, by].value_counts()
+
+
+def inmss_share_over_time_by(
+    placements: pd.DataFrame, ehcps: pd.DataFrame, dates: list[dt.date], by: str
+) -> list[dict]:
+    """`inmss_share_over_time` per value of the column `by` (e.g. `district`) that both frames
+    carry: a row for every value and date, values first."""
+    inmss = placements[placements["group"] == rules.INMSS]
+    values = sorted(set(placements[by].dropna()) | set(ehcps[by].dropna()))
+    per_day = [
+        (
+            day,
+            _counts(inmss, by, day),
+            _counts(ehcps, by, day, start="issue_date", end="ceased_date"),
+        )
+        for day in dates
+    ]
+    rows = []
+    for value in values:
+        for day, counts, plans in per_day:
+            count, total = int(counts.get(value, 0)), int(plans.get(value, 0))
+            rows.append(
+                {
+                    by: value,
+                    "date": day.isoformat(),
+                    "inmss_placements": count,
+                    "ehcps": total,
+                    "share": share(count, total),
+                }
+            )
+    return rows
+
+
+def growth_since_by(placements: pd.DataFrame, dates: list[dt.date], by: str) -> list[dict]:
+    """`growth_since` per value of the column `by` (e.g. `district`), values first."""
+    inmss = placements[placements["group"] == rules.INMSS]
+    special = placements[placements["group"] == rules.SPECIAL]
+    values = sorted(set(inmss[by].dropna()) | set(special[by].dropna()))
+    per_day = [(day, _counts(inmss, by, day), _counts(special, by, day)) for day in dates]
+    return [
+        {
+            by: value,
+            "date": day.isoformat(),
+            "inmss_placements": int(a.get(value, 0)),
+            "special_placements": int(b.get(value, 0)),
+        }
+        for value in values
+        for day, a, b in per_day
+    ]
+
+
 def growth_since(placements: pd.DataFrame, dates: list[dt.date]) -> list[dict]:
     """Active INMSS and maintained special placements (the special school places the council
     uses) on each date; `rebase` turns them into indices against a chosen base date."""

@@ -78,25 +78,30 @@ def cost_by_need_inmss_vs_special(placements: pd.DataFrame, as_of: dt.date) -> l
     return rows
 
 
-def ncy_breakdown(placements: pd.DataFrame, as_of: dt.date, fy: int | None = None) -> list[dict]:
+def ncy_breakdown(
+    placements: pd.DataFrame, as_of: dt.date, fy: int | None = None, by: tuple[str, ...] = ()
+) -> list[dict]:
     """Placements active on `as_of` per NCY (in the AY containing `as_of`) and setting group,
     with their spend in the FY (default: the FY containing `as_of`). `placements` carries
-    `date_of_birth`. Rows with neither an active placement nor spend are left out."""
+    `date_of_birth`. Rows with neither an active placement nor spend are left out. `by` names
+    more columns of `placements` to break the rows down by (e.g. `district`), first."""
     if placements.empty:
         return []
     fy = calendar.financial_year_of(as_of) if fy is None else fy
     ay = calendar.academic_year_of(as_of)
     frame = pd.DataFrame(
         {
+            **{key: placements[key] for key in by},
             "ncy": rules.ncy_frame(placements["date_of_birth"], ay),
             "setting_group": placements["group"],
             "placements": active(placements, as_of).astype(int),
             "spend": fy_spend(placements, fy),
         }
     ).dropna(subset=["ncy"])
-    grouped = frame.groupby(["ncy", "setting_group"], as_index=False)[["placements", "spend"]].sum()
+    keys = [*by, "ncy", "setting_group"]
+    grouped = frame.groupby(keys, as_index=False)[["placements", "spend"]].sum()
     grouped = grouped[(grouped["placements"] > 0) | (grouped["spend"] > 0)]
-    grouped = grouped.sort_values(["ncy", "setting_group"])
+    grouped = grouped.sort_values(keys)
     grouped["spend"] = grouped["spend"].map(pounds)
     grouped["ncy"] = grouped["ncy"].astype(int)
-    return records(grouped[["ncy", "setting_group", "placements", "spend"]])
+    return records(grouped[[*keys, "placements", "spend"]])

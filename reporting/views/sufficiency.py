@@ -6,23 +6,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import calendar, disclosure, downloads, money, roles
-from core.errors import DomainError
+from core.errors import DomainError, StaleEditError
 from placements import rules
 from reporting import selectors, sufficiency, sufficiency_services
 from reporting.models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
 from reporting.sufficiency_forms import (
     GROUP_LABELS,
     FilterForm,
+    PlannedPlacesEditForm,
     PlannedPlacesForm,
+    ScenarioEditForm,
     ScenarioForm,
+    VersionForm,
 )
 from reporting.sufficiency_report import report_rows, totals
 
@@ -388,4 +392,212 @@ def planned_places(request: HttpRequest) -> HttpResponse:
             "group_labels": GROUP_LABELS,
             "phase_labels": sufficiency.PHASE_LABELS,
         },
+    )
+
+
+# --- Changing and deleting scenarios and planned places -------------------------------------
+
+SCENARIO_FIELDS = [
+    "name",
+    "description",
+    "ehcp_change_percent",
+    "ehcp_change_need",
+    "ehcp_change_phase",
+    "ehcp_change_from_year",
+    "ehcp_change_full_by",
+]
+PLACES_FIELDS = ["setting_group", "need", "phase", "academic_year", "places", "note"]
+
+
+def _initial(record: Any, fields: list[str]) -> dict[str, Any]:
+    initial = {field: getattr(record, field) for field in fields}
+    for field in ("academic_year", "ehcp_change_from_year", "ehcp_change_full_by"):
+        if initial.get(field):
+            initial[field] = calendar.academic_year_label(initial[field])
+    return {**initial, "version": record.version}
+
+
+def _scenario_url(scenario: SufficiencyScenario) -> str:
+    return reverse("reporting:sufficiency") + f"?scenario={scenario.pk}#scenario"
+
+
+def _places_back(line: PlannedPlaces) -> str:
+    if line.scenario_id is None:
+        return reverse("reporting:sufficiency_planned_places")
+    return reverse("reporting:sufficiency_scenario_edit", args=[line.scenario_id])
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a scenario or change its change in new EHCPs; list its places to change."""
+    scenario = get_object_or_404(SufficiencyScenario, pk=pk)
+    form = ScenarioEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(scenario, SCENARIO_FIELDS),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sufficiency_services.sufficiency_scenario_update(
+                    scenario_id=scenario.pk,
+                    version=data["version"],
+                    **{field: data[field] for field in SCENARIO_FIELDS},
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except StaleEditError as error:
+                scenario.refresh_from_db()
+                form = ScenarioEditForm(initial=_initial(scenario, SCENARIO_FIELDS))
+                messages.error(request, error.messages[0])
+                status = 409
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, "Scenario saved and its forecast recomputed.")
+                return redirect(_scenario_url(scenario))
+    return render(
+        request,
+        "reporting/sufficiency_scenario_edit.html",
+        {
+            "nav_section": "dashboards",
+            "scenario": scenario,
+            "form": form,
+            "lines": list(scenario.places.all()),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask "are you sure", then delete the scenario and its own planned places."""
+    scenario = get_object_or_404(SufficiencyScenario, pk=pk)
+    form = VersionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": scenario.version},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                name = sufficiency_services.sufficiency_scenario_delete(
+                    scenario_id=scenario.pk,
+                    version=form.cleaned_data["version"],
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except StaleEditError:
+                scenario.refresh_from_db()
+                form = VersionForm(initial={"version": scenario.version})
+                messages.error(
+                    request,
+                    "Someone else changed this scenario after you opened this page. "
+                    "Check it below before you delete it.",
+                )
+                status = 409
+            else:
+                messages.success(request, f"Scenario “{name}” deleted.")
+                return redirect("reporting:sufficiency")
+    return render(
+        request,
+        "reporting/sufficiency_confirm_delete.html",
+        {
+            "nav_section": "dashboards",
+            "form": form,
+            "scenario": scenario,
+            "lines": list(scenario.places.all()),
+            "back_url": _scenario_url(scenario),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def planned_places_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change planned places: the council's plan or one scenario's."""
+    line = get_object_or_404(PlannedPlaces.objects.select_related("scenario"), pk=pk)
+    form = PlannedPlacesEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(line, PLACES_FIELDS),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sufficiency_services.planned_places_update(
+                    line_id=line.pk,
+                    version=data["version"],
+                    **{field: data[field] for field in PLACES_FIELDS},
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except StaleEditError as error:
+                line.refresh_from_db()
+                form = PlannedPlacesEditForm(initial=_initial(line, PLACES_FIELDS))
+                messages.error(request, error.messages[0])
+                status = 409
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, "Planned places saved and the forecast recomputed.")
+                return redirect(_places_back(line))
+    return render(
+        request,
+        "reporting/sufficiency_places_edit.html",
+        {
+            "nav_section": "dashboards",
+            "line": line,
+            "form": form,
+            "back_url": _places_back(line),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def planned_places_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask "are you sure", then delete planned places and recompute what they moved."""
+    line = get_object_or_404(PlannedPlaces.objects.select_related("scenario"), pk=pk)
+    form = VersionForm(
+        request.POST if request.method == "POST" else None, initial={"version": line.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                sufficiency_services.planned_places_delete(
+                    line_id=line.pk,
+                    version=form.cleaned_data["version"],
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except StaleEditError:
+                line.refresh_from_db()
+                form = VersionForm(initial={"version": line.version})
+                messages.error(
+                    request,
+                    "Someone else changed these planned places after you opened this page. "
+                    "Check them below before you delete them.",
+                )
+                status = 409
+            else:
+                messages.success(request, "Planned places deleted and the forecast recomputed.")
+                return redirect(_places_back(line))
+    return render(
+        request,
+        "reporting/sufficiency_confirm_delete.html",
+        {
+            "nav_section": "dashboards",
+            "form": form,
+            "line": line,
+            "back_url": _places_back(line),
+        },
+        status=status,
     )
