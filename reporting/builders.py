@@ -99,7 +99,7 @@ def build_budget(frames: Frames, as_of: dt.date) -> Data:
 def build_spend(frames: Frames, as_of: dt.date) -> Data:
     years = recent_years(as_of)
     data = _base(as_of, years)
-    placements = metrics.add_child_details(frames.placements, frames.ehcps, frames.children)
+    placements = frames.placements_detailed
     districts = _districts(placements)
     data["districts"] = districts
     known = _known(placements)
@@ -173,8 +173,8 @@ def build_growth(frames: Frames, as_of: dt.date) -> Data:
     data = _base(as_of, [])
     dates = growth_dates(frames, as_of)
     shares = metrics.inmss_share_over_time(frames.placements, frames.ehcps, dates)
-    placements = metrics.add_district(frames.placements, frames.children)
-    ehcps = metrics.add_district(frames.ehcps, frames.children)
+    placements = frames.placements_detailed
+    ehcps = frames.ehcps_with_district
     districts = sorted(set(_districts(placements)) | set(_districts(ehcps)))
     data["districts"] = districts
     share_rows = _everyone(shares)
@@ -211,7 +211,7 @@ def _timeline(frames: Frames, fy: int) -> list[dict]:
 def build_new_placements(frames: Frames, as_of: dt.date, council_la: str) -> Data:
     years = recent_years(as_of)
     data = _base(as_of, years)
-    placements = metrics.add_district(frames.placements, frames.children)
+    placements = frames.placements_detailed
     districts = _districts(placements)
     data["districts"] = districts
     known = _known(placements)

@@ -82,22 +82,29 @@ CENSUS_COLUMNS = ["child_id", "ncy", "need", "group"]
 
 
 def census(
-    children: pd.DataFrame, ehcps: pd.DataFrame, placements: pd.DataFrame, academic_year: int
+    children: pd.DataFrame,
+    ehcps: pd.DataFrame,
+    placements: pd.DataFrame,
+    academic_year: int,
+    *,
+    presorted: bool = False,
 ) -> pd.DataFrame:
     """Children with an EHCP active on 1 October of the AY: child_id, ncy, need, group.
 
     `children`: child_id, date_of_birth. `ehcps`: child_id, issue_date, ceased_date, need.
     `placements`: child_id, group, start_date, end_date. Two active EHCPs or placements: the
-    one that started last counts."""
+    one that started last counts. `presorted`: the EHCPs come sorted by child and issue date and
+    the placements by child and start date (as `censuses` sorts them, once for every year)."""
     day = census_date(academic_year)
     active_e = ehcps[rules.active_mask(ehcps, day, start="issue_date", end="ceased_date")]
-    active_e = active_e.sort_values(["child_id", "issue_date"]).drop_duplicates(
-        "child_id", keep="last"
-    )[["child_id", "need"]]
+    if not presorted:
+        active_e = active_e.sort_values(["child_id", "issue_date"], kind="stable")
+    active_e = active_e.drop_duplicates("child_id", keep="last")[["child_id", "need"]]
     active_p = placements[rules.active_mask(placements, day)]
-    active_p = active_p.sort_values(["child_id", "start_date"]).drop_duplicates(
-        "child_id", keep="last"
-    )[["child_id", "group"]]
+    if not presorted:
+        active_p = active_p.sort_values(["child_id", "start_date"], kind="stable")
+    active_p = active_p.drop_duplicates("child_id", keep="last")[["child_id", "group"]]
+    active_p = active_p.astype({"group": object})  # plain text: "none" is added below
     # An empty table comes back with untyped columns: give the keys one type before merging.
     active_e = active_e.astype({"child_id": "int64"})
     active_p = active_p.astype({"child_id": "int64"})
@@ -117,7 +124,9 @@ def censuses(
     placements: pd.DataFrame,
     years: Iterable[int],
 ) -> dict[int, pd.DataFrame]:
-    return {year: census(children, ehcps, placements, year) for year in years}
+    ehcps = ehcps.sort_values(["child_id", "issue_date"], kind="stable")
+    placements = placements.sort_values(["child_id", "start_date"], kind="stable")
+    return {year: census(children, ehcps, placements, year, presorted=True) for year in years}
 
 
 # --- Fitting ----------------------------------------------------------------------------------
@@ -135,11 +144,21 @@ def transition_counts(this_year: pd.DataFrame, next_year: pd.DataFrame) -> pd.Da
     return moved.groupby(["group", "phase", "next_group"]).size().rename("count").reset_index()
 
 
-def transition_rates(census_by_year: dict[int, pd.DataFrame], years: list[int]) -> pd.DataFrame:
-    """P(next group | group, phase), pooled over the consecutive pairs of `years`."""
-    pairs = [
-        transition_counts(census_by_year[y], census_by_year[y + 1]) for y in years if y + 1 in years
-    ]
+def transition_rates(
+    census_by_year: dict[int, pd.DataFrame],
+    years: list[int],
+    counted: dict[int, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """P(next group | group, phase), pooled over the consecutive pairs of `years`. `counted`
+    keeps each pair's counts (by its first year) for the next call: the back-test fits the same
+    pairs again and again."""
+    counted = {} if counted is None else counted
+    pairs = []
+    for y in years:
+        if y + 1 in years:
+            if y not in counted:
+                counted[y] = transition_counts(census_by_year[y], census_by_year[y + 1])
+            pairs.append(counted[y])
     if not pairs:
         return pd.DataFrame(columns=["group", "phase", "next_group", "count", "rate"])
     counts = (
@@ -403,12 +422,18 @@ def provider_places(providers: pd.DataFrame) -> pd.DataFrame:
 # --- Fit, back-test, results -----------------------------------------------------------------
 
 
-def fit(census_by_year: dict[int, pd.DataFrame], up_to: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fit(
+    census_by_year: dict[int, pd.DataFrame],
+    up_to: int,
+    counted: dict[int, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     years = sorted(y for y in census_by_year if y <= up_to)
-    return transition_rates(census_by_year, years), joiner_rates(census_by_year, years)
+    return transition_rates(census_by_year, years, counted), joiner_rates(census_by_year, years)
 
 
-def backtest(census_by_year: dict[int, pd.DataFrame]) -> pd.DataFrame:
+def backtest(
+    census_by_year: dict[int, pd.DataFrame], counted: dict[int, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Fit on the years before each target year, forecast it one year ahead from the year before,
     and compare by setting group. Targets: every year with at least two earlier years (one
     transition pair to fit). Columns: academic_year, group, actual, forecast, ape (absolute
@@ -416,7 +441,7 @@ def backtest(census_by_year: dict[int, pd.DataFrame]) -> pd.DataFrame:
     years = sorted(census_by_year)
     rows = []
     for target in years[2:]:
-        transitions, joiners = fit(census_by_year, target - 1)
+        transitions, joiners = fit(census_by_year, target - 1, counted)
         model = Model(target - 1, state_of(census_by_year[target - 1]), transitions, joiners)
         predicted = forecast(model, horizon=1)
         predicted = (
@@ -540,7 +565,8 @@ def build(
     )
     first = max(year - history_years, base_year(first_data.date()))
     census_by_year = censuses(children, ehcps, placements, range(first, year + 1))
-    transitions, joiners = fit(census_by_year, year)
+    counted: dict[int, pd.DataFrame] = {}
+    transitions, joiners = fit(census_by_year, year, counted)
     model = Model(
         year,
         state_of(census_by_year[year]),
@@ -549,9 +575,9 @@ def build(
         provider_places(providers),
         planned,
     )
-    test = backtest(census_by_year)
+    test = backtest(census_by_year, counted)
     mape = mape_by_group(test)
-    counts = transition_rates(census_by_year, sorted(census_by_year))
+    counts = transition_rates(census_by_year, sorted(census_by_year), counted)
     return {
         "as_of": as_of.isoformat(),
         "base_year": year,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .budget import budget_line_groups, budget_lines_forecast, forecast_by_month
 from .casework import consultation_timeliness, placement_timeline
-from .common import add_child_details, add_district, child_primary_need
+from .common import add_child_details, add_district, child_primary_need, with_key_categories
 from .growth import (
     ehcp_timeliness,
     growth_since,
@@ -26,6 +26,7 @@ from .spend import cost_by_need_inmss_vs_special, ncy_breakdown, spend_by_need_a
 __all__ = [
     "add_child_details",
     "add_district",
+    "with_key_categories",
     "block_contract_utilisation",
     "budget_line_groups",
     "budget_lines_forecast",

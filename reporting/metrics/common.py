@@ -53,6 +53,25 @@ def add_district(frame: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
+def with_key_categories(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` with the text `columns` it is grouped by held as categories ("" for none): a
+    metric that groups a million rows ten times then hashes each string once, not ten times."""
+    return frame.assign(
+        **{
+            column: frame[column].astype(object).where(frame[column].notna(), "").astype("category")
+            for column in columns
+            if column in frame
+        }
+    )
+
+
+def text_key(series: pd.Series) -> pd.Series:
+    """A text column to group by: "" for none; categories (see `with_key_categories`) kept."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    return series.fillna("").astype(str)
+
+
 def active(frame: pd.DataFrame, on: dt.date) -> pd.Series:
     if frame.empty:
         return pd.Series(False, index=frame.index)

@@ -45,7 +45,7 @@ def inmss_share_over_time_by(
     """`inmss_share_over_time` per value of the column `by` (e.g. `district`) that both frames
     carry: a row for every value and date, values first."""
     inmss = placements[placements["group"] == rules.INMSS]
-    values = sorted(set(placements[by].dropna()) | set(ehcps[by].dropna()))
+    values = sorted(set(placements[by].dropna().unique()) | set(ehcps[by].dropna().unique()))
     per_day = [
         (
             day,
@@ -74,7 +74,7 @@ def growth_since_by(placements: pd.DataFrame, dates: list[dt.date], by: str) -> 
     """`growth_since` per value of the column `by` (e.g. `district`), values first."""
     inmss = placements[placements["group"] == rules.INMSS]
     special = placements[placements["group"] == rules.SPECIAL]
-    values = sorted(set(inmss[by].dropna()) | set(special[by].dropna()))
+    values = sorted(set(inmss[by].dropna().unique()) | set(special[by].dropna().unique()))
     per_day = [(day, _counts(inmss, by, day), _counts(special, by, day)) for day in dates]
     return [
         {

@@ -9,7 +9,7 @@ import pandas as pd
 from core import calendar
 from placements import rules
 
-from .common import active, fy_spend, pounds, records
+from .common import active, fy_spend, pounds, records, text_key
 
 SPEND_COLUMNS = ["need", "setting_group", "placements", "spend", "avg_annual_cost"]
 
@@ -26,8 +26,8 @@ def spend_by_need_and_group(
     frame = pd.DataFrame(
         {
             **{key: placements[key] for key in by},
-            "need": placements["need"].fillna("").astype(str),
-            "setting_group": placements["group"],
+            "need": text_key(placements["need"]),
+            "setting_group": text_key(placements["group"]),
             "spend": fy_spend(placements, fy),
         }
     )
@@ -35,7 +35,9 @@ def spend_by_need_and_group(
     frame["placements"] = is_active.astype(int)
     frame["active_cost"] = placements["cost"].where(is_active, 0.0)
     keys = [*by, "need", "setting_group"]
-    grouped = frame.groupby(keys, as_index=False)[["placements", "spend", "active_cost"]].sum()
+    grouped = frame.groupby(keys, as_index=False, observed=True)[
+        ["placements", "spend", "active_cost"]
+    ].sum()
     grouped = grouped[(grouped["spend"] > 0) | (grouped["placements"] > 0)]
     rows = []
     for row in grouped.sort_values(keys).itertuples(index=False):
@@ -93,13 +95,13 @@ def ncy_breakdown(
         {
             **{key: placements[key] for key in by},
             "ncy": rules.ncy_frame(placements["date_of_birth"], ay),
-            "setting_group": placements["group"],
+            "setting_group": text_key(placements["group"]),
             "placements": active(placements, as_of).astype(int),
             "spend": fy_spend(placements, fy),
         }
     ).dropna(subset=["ncy"])
     keys = [*by, "ncy", "setting_group"]
-    grouped = frame.groupby(keys, as_index=False)[["placements", "spend"]].sum()
+    grouped = frame.groupby(keys, as_index=False, observed=True)[["placements", "spend"]].sum()
     grouped = grouped[(grouped["placements"] > 0) | (grouped["spend"] > 0)]
     grouped = grouped.sort_values(keys)
     grouped["spend"] = grouped["spend"].map(pounds)
