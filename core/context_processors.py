@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from .roles import role_of
+from .sessions import session_seconds_left
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -13,8 +14,13 @@ def service(request: HttpRequest) -> dict[str, object]:
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "user_role": role_of(user) if user is not None else None,
-        # For the timeout warning on <body>: an idle session ends after SESSION_COOKIE_AGE.
-        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        # For the timeout warning on <body>: an idle session ends SESSION_COOKIE_AGE after it
+        # was last renewed.
+        "session_timeout_seconds": (
+            session_seconds_left(request)
+            if user is not None and user.is_authenticated
+            else settings.SESSION_COOKIE_AGE
+        ),
         "session_warning_seconds": min(
             settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
         ),

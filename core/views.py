@@ -22,6 +22,8 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from .sessions import session_renew, session_seconds_left
+
 logger = logging.getLogger(__name__)
 
 SERVER_ERROR_FALLBACK = (
@@ -39,10 +41,9 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """The timeout warning's "Stay signed in": any signed-in request refreshes the session
-    (SESSION_SAVE_EVERY_REQUEST), so there is little to do but answer. Signed out, the
+    """The timeout warning's "Stay signed in": renews the session now. Signed out, the
     LoginRequiredMiddleware answers instead and the page sends the user to sign in."""
-    request.session.modified = True
+    session_renew(request)
     return HttpResponse(status=204)
 
 
@@ -73,4 +74,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def session_status(request: HttpRequest) -> HttpResponse:
     """How long the signed-in session has left, for the timeout warning; also the cheapest
     signed-in page, which the benchmark uses as the floor for a request."""
-    return JsonResponse({"seconds_left": request.session.get_expiry_age()})
+    return JsonResponse({"seconds_left": session_seconds_left(request)})

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class DpsConfig(AppConfig):
     name = "dps"
     verbose_name = "DPS"
+
+    def ready(self) -> None:
+        from .receivers import connect
+
+        connect()

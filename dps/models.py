@@ -336,6 +336,14 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-sent_on", "id"]
+        indexes = [
+            # The worklist's due and overdue consultations: the few still awaiting a response.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(response="awaiting"),
+                name="consultation_awaiting_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("sent_on")), name="consultation_due_after_sent"

@@ -118,6 +118,18 @@ class PanelRequest(models.Model):
 
     class Meta:
         ordering = ["meeting", "id"]
+        indexes = [
+            # The worklist's agreed requests not yet placed: a few among every decision.
+            models.Index(
+                fields=["meeting", "id"],
+                condition=Q(
+                    outcome="agreed",
+                    placement__isnull=True,
+                    request_type__in=["new_placement", "change_of_placement"],
+                ),
+                name="panel_request_agreed_unplaced",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "child", "request_type"], name="panel_request_natural_key"

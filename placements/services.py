@@ -381,6 +381,7 @@ def sen2_details_update(
         full_clean_or_raise(current)
         _validate_ehcp_constraints(current)
         save_as(current, user)
+        figures_changed_on_commit(EHCP, f"EHCP {current.pk} updated")
 
 
 def _validate_ehcp_constraints(ehcp: EHCP) -> None:

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import audit, calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
+from core.pagination import CappedPaginator
 
 from . import exports, rules, selectors, services
 from .forms import (
@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_GET

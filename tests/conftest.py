@@ -68,6 +68,14 @@ def _reproducible_factories():
     factory.random.reseed_random("sen-placements")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """What one test kept (the worklist's children needing a school) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- Collection -----------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     # Before CSRF: a signed-out htmx request is a 401 ("your session has ended"), even when
     # the CSRF cookie has gone with the session; other signed-out requests go to sign in.
     "core.middleware.LoginRequiredMiddleware",
+    "core.sessions.RenewSessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,7 +136,10 @@ AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # The address a lockout and the audit log record is the one the outermost trusted proxy saw.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# An idle session ends after SESSION_COOKIE_AGE. Activity renews it, written at most once a
+# minute (core.sessions.RenewSessionMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # The timeout warning (static/js/app.js) opens this long before an idle session ends.
@@ -191,8 +195,21 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Celery -----------------------------------------------------------------
+# --- Celery and the cache ----------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Shared by every web process with Redis (what one process clears, all see); in one process's
+# memory without it (the demo).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sen",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

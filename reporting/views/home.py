@@ -26,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["overdue"] = overdue
         context["due_soon"] = list(dps_selectors.consultations_due_soon(today=today)[:10])
-        context["needing_school"], context["needing_school_count"] = worklist.first_with_total(
-            worklist.children_needing_a_school(today=today)
+        context["needing_school"], context["needing_school_count"] = (
+            worklist.needing_a_school_first(today=today)
         )
         context["ending"], context["ending_count"] = worklist.first_with_total(
             worklist.placements_ending_unarranged(today=today)

@@ -180,3 +180,22 @@ def test_no_timeout_warning_when_signed_out(db):
 
     assert "data-session-timeout" not in body
     assert 'id="session-timeout"' not in body
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(officer_client, settings):
+    from core.sessions import RENEWED_AT
+
+    settings.SESSION_RENEW_SECONDS = 60
+    officer_client.get("/session/")
+    written = Session.objects.get().expire_date
+
+    officer_client.get("/session/")
+    assert Session.objects.get().expire_date == written  # renewed moments ago: not written
+
+    session = officer_client.session
+    session[RENEWED_AT] -= 61
+    session.save()
+    stale = Session.objects.get().expire_date
+    seconds_left = officer_client.get("/session/").json()["seconds_left"]
+    assert Session.objects.get().expire_date > stale
+    assert seconds_left == settings.SESSION_COOKIE_AGE
