@@ -8,6 +8,7 @@ people without casework, and labels for codes. Filtering and labelling stored ro
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,12 +42,36 @@ NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER)
 DEFAULT_TOP = 10
 
 
+_DECODED: OrderedDict[tuple[int, dt.datetime], Any] = OrderedDict()
+_DECODED_KEPT = 32
+
+
+def snapshots_forget_decoded() -> None:
+    """Forget the snapshots this process decoded (tests, where one id is reused with other data)."""
+    _DECODED.clear()
+
+
 def snapshot_latest(dashboard: str) -> DashboardSnapshot | None:
-    return (
+    """The dashboard's latest snapshot. Its `data` is read-only: a process keeps the last
+    snapshots it decoded (the Spend snapshot runs to megabytes at national size) and reads
+    only the small row saying which is latest, unless that one has not been decoded here yet."""
+    snapshot = (
         DashboardSnapshot.objects.filter(dashboard=dashboard)
         .order_by("-as_of", "-computed_at")
+        .defer("data")
         .first()
     )
+    if snapshot is None:
+        return None
+    key = (snapshot.pk, snapshot.computed_at)
+    if key in _DECODED:
+        _DECODED.move_to_end(key)
+    else:
+        _DECODED[key] = DashboardSnapshot.objects.values_list("data", flat=True).get(pk=snapshot.pk)
+        while len(_DECODED) > _DECODED_KEPT:
+            _DECODED.popitem(last=False)
+    snapshot.data = _DECODED[key]
+    return snapshot
 
 
 def recompute_job_latest() -> Job | None:

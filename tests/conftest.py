@@ -73,7 +73,10 @@ def _empty_cache():
     """What one test kept (the worklist's children needing a school) is not another's."""
     from django.core.cache import cache
 
+    from reporting.selectors import snapshots_forget_decoded
+
     cache.clear()
+    snapshots_forget_decoded()
 
 
 # --- Collection -----------------------------------------------------------------
