@@ -40,4 +40,9 @@ urlpatterns = [
     path("sen2/", sen2_views.sen2_return, name="sen2_return"),
     path("sen2/checks/<int:job_id>/", sen2_views.sen2_check, name="sen2_check"),
     path("sen2/checks/<int:job_id>/return.xml", sen2_views.sen2_download, name="sen2_download"),
+    path(
+        "sen2/checks/<int:job_id>/extract.zip",
+        sen2_views.sen2_extract_download,
+        name="sen2_extract_download",
+    ),
 ]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,8 +24,6 @@ from .forms import (
     Sen2DetailsForm,
 )
 from .models import Child, NamedSetting, Placement, Provider
-from .sen2 import extract as sen2_extract
-from .sen2 import spec as sen2_spec
 
 PAGE_SIZE = 50
 
@@ -227,20 +223,14 @@ def placement_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def sen2_export(request: HttpRequest) -> HttpResponse:
-    """The SEN2 working extract: the return's records as one CSV per module, in a zip (census
-    date: `?census_date=YYYY-MM-DD`, else DfE's census day of the collection due next). The
-    submission itself is the XML from `manage.py sen2` (docs/sen2.md)."""
-    try:
-        census_date = dt.date.fromisoformat(request.GET["census_date"])
-    except (KeyError, ValueError):
-        census_date = sen2_spec.default_census_day(timezone.localdate())
-    name = f"sen2-working-extract-{census_date.isoformat()}.zip"
-    audit.record(request, audit.Action.EXPORT, label=name, object_type="sen2_extract")
-    response = HttpResponse(
-        sen2_extract.working_extract_zip(census_date=census_date), content_type="application/zip"
+    """Where the working extract used to be built (in the request, seconds at county size): it
+    now comes with each check of the return, so this address leads to the SEN2 page."""
+    messages.info(
+        request,
+        "The working extract is made with each check of the return: check the return, then "
+        "download the extract from the check's page.",
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return redirect("placements:sen2_return")
 
 
 # --- SEN2 items, entered where casework happens -------------------------------------------------

@@ -91,6 +91,7 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "placements:sen2_return": (roles.IMPORT_DATA, ANY),
     "placements:sen2_check": (roles.IMPORT_DATA, (GET,)),
     "placements:sen2_download": (roles.IMPORT_DATA, (GET,)),
+    "placements:sen2_extract_download": (roles.IMPORT_DATA, (GET,)),
     # The officers' side of the DPS: search, shortlist, consultations.
     "dps:search": (roles.CASEWORK, (GET,)),
     "dps:provider_profile": ("placements.view_provider", (GET,)),

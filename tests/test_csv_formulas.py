@@ -72,14 +72,24 @@ def test_the_contract_register(commissioner_client):
     _assert_neutralised(b"".join(response.streaming_content).decode())
 
 
-def test_the_sen2_working_extract(commissioner_client, county):  # noqa: F811
+def test_the_sen2_working_extract(
+    commissioner_client,
+    county,  # noqa: F811
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
     Child.objects.filter(child_ref="WS-A").update(last_name=FORMULA)
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = commissioner_client.post(
+            reverse("placements:sen2_return"), {"census_date": CENSUS.isoformat()}
+        )
+    job_id = int(checked["Location"].rstrip("/").rsplit("/", 1)[-1])
 
-    response = commissioner_client.get(
-        reverse("placements:sen2_export"), {"census_date": CENSUS.isoformat()}
-    )
+    response = commissioner_client.get(reverse("placements:sen2_extract_download", args=[job_id]))
 
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         text = "".join(archive.read(name).decode() for name in archive.namelist())
     _assert_neutralised(text)
 

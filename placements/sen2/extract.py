@@ -1,19 +1,19 @@
 """The SEN2 working extract: the return's records flattened to one CSV per module, in a zip.
 
 For checking the return in a spreadsheet before it is submitted; it is not the submission (that
-is the XML from `manage.py sen2`). The rows are the XML's records, so the codes are the same.
+is the XML). The check of the return (a job: reading every record takes seconds) writes it beside
+the XML, from the same records. The rows are the XML's records, so the codes are the same.
 Cells go through core.downloads, so nothing a spreadsheet would run as a formula gets through.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 
 from core import downloads
 
-from . import records, spec
+from . import spec
 from .records import Node
 
 KEYS = ["PersonID", "RequestID"]
@@ -36,9 +36,10 @@ def tables(persons: list[Node]) -> dict[str, tuple[list[str], list[list[str]]]]:
     return out
 
 
-def working_extract_zip(*, census_date: dt.date) -> bytes:
+def working_extract_zip(persons: list[Node]) -> bytes:
+    """The zip of module CSVs for the return's `persons` (as `prepare_return` read them)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for tag, (header, rows) in tables(records.collect(census_date)).items():
+        for tag, (header, rows) in tables(persons).items():
             archive.writestr(f"sen2_{tag}.csv", downloads.csv_text(header, rows, bom=False))
     return buffer.getvalue()

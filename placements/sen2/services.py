@@ -2,7 +2,8 @@
 every record takes longer than a page should (about 12 seconds for 13,000 children).
 
 The job keeps what it made under MEDIA_ROOT/sen2/: the XML (downloaded from the page exactly as
-it was checked) and the list of records that break a rule (read page by page).
+it was checked), the working extract (the same records as a zip of CSVs) and the list of records
+that break a rule (read page by page).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db import transaction
 from core.models import Job
 from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
 
-from . import prepare_return
+from . import extract, prepare_return
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def sen2_check_run(*, job_id: int) -> dict[str, Any]:
         xml_path = job_file(job, ".xml")
         xml_path.parent.mkdir(parents=True, exist_ok=True)
         xml_path.write_bytes(sen2.to_bytes())
+        progress(100, 100, "Writing the working extract")
+        job_file(job, "-extract.zip").write_bytes(extract.working_extract_zip(sen2.persons))
         issues = [
             {**dataclasses.asdict(issue), "child_ref": issue.child_ref} for issue in sen2.issues
         ]

@@ -94,3 +94,20 @@ def sen2_download(request: HttpRequest, job_id: int) -> FileResponse:
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type="application/xml"
     )
+
+
+@require_GET
+@permission_required(roles.IMPORT_DATA, raise_exception=True)
+def sen2_extract_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The working extract the check wrote: the same records as its XML, one CSV per module."""
+    job = _job(job_id)
+    path = services.job_file(job, "-extract.zip")
+    if job.status != Job.Status.SUCCEEDED:
+        raise Http404("This check has not finished")
+    if not path.exists():
+        raise Http404("The working extract is no longer kept: check the return again")
+    name = f"sen2-working-extract-{job.result['census_date']}.zip"
+    audit.record(request, audit.Action.EXPORT, job, name, object_type="sen2_extract")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
+    )

@@ -67,7 +67,6 @@ def test_downloading_the_placement_register_writes_an_event(commissioner, commis
     [
         ("/placements/export/", "placement_register"),
         ("/dps/contracts/export/", "contract_register"),
-        ("/exports/sen2/?census_date=2026-01-15", "sen2_extract"),
         ("/panel/summary/download/csv/?date_from=2026-04-01&date_to=2026-06-30", "panel_summary"),
         ("/imports/templates/placements.csv", "template"),
     ],

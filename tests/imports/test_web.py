@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.models import Job
+from core.models import AuditEvent, Job
 from imports.models import ImportRecord
 from imports.registry import IMPORT_KINDS
 from placements.models import Placement
@@ -194,14 +194,25 @@ def test_the_contract_register_exports_for_dps_managers_only(commissioner_client
     assert load_workbook(io.BytesIO(xlsx.content)).active["A2"].value == "WCC-1"
 
 
-def test_the_sen2_working_extract_is_a_zip_of_module_csvs(commissioner_client, officer_client):
+def test_the_sen2_working_extract_is_a_zip_of_module_csvs(
+    commissioner_client, officer_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
     ehcp = EHCPFactory(child__ethnicity="WBRI", request_date=dt.date(2025, 2, 3))
     PlacementFactory(child=ehcp.child, provider=ProviderFactory(urn=118990))
-    url = reverse("placements:sen2_export")
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = commissioner_client.post(
+            reverse("placements:sen2_return"), {"census_date": "2026-01-15"}
+        )
+    job_id = int(checked["Location"].rstrip("/").rsplit("/", 1)[-1])
+    url = reverse("placements:sen2_extract_download", args=[job_id])
 
     assert officer_client.get(url).status_code == 403
-    response = commissioner_client.get(url, {"census_date": "2026-01-15"})
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    check_page = commissioner_client.get(checked["Location"]).content.decode()
+    assert url in check_page
+    response = commissioner_client.get(url)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert AuditEvent.objects.filter(object_type="sen2_extract", username="commissioner").exists()
     names = set(archive.namelist())
     assert names == {
         f"sen2_{m}.csv"
@@ -221,3 +232,12 @@ def test_the_sen2_working_extract_is_a_zip_of_module_csvs(commissioner_client, o
     assert active[1][2] == "118990"
     person = list(csv.reader(io.StringIO(archive.read("sen2_Person.csv").decode())))
     assert person[0][:5] == ["PersonID", "RequestID", "Surname", "Forename", "PersonBirthDate"]
+
+
+def test_the_old_working_extract_address_leads_to_the_sen2_page(commissioner_client):
+    response = commissioner_client.get(reverse("placements:sen2_export"), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("placements:sen2_return")
+    assert "The working extract is made with each check of the return" in (
+        response.content.decode()
+    )
