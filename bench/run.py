@@ -310,7 +310,6 @@ async def _download(base: str, path: str) -> tuple[float, int, int]:
 EXPORTS = {
     "placements register export (CSV)": "/placements/export/?format=csv",
     "placements register export (XLSX)": "/placements/export/?format=xlsx",
-    "SEN2 working extract (zip)": "/exports/sen2/",
 }
 
 

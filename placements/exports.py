@@ -21,6 +21,16 @@ PLACEMENT_COLUMNS = [
 PLACEMENT_MONEY = (5, 6)
 
 
+XLSX_MAX_ROWS = 100_000
+"""Above this, a spreadsheet of the register takes minutes to build and passes what Excel opens
+comfortably: the XLSX is refused and the CSV (streamed, any size) offered instead."""
+
+
+def placement_count_over_xlsx_limit() -> bool:
+    """Whether the register is too long for the XLSX download (counts at most one row past it)."""
+    return Placement.objects.filter(withdrawn=False)[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS
+
+
 def placement_rows() -> Iterator[list]:
     """Rows in the `placements` import layout, so an export re-imports cleanly (withdrawn left out)."""
     queryset = (

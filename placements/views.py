@@ -205,6 +205,13 @@ def placement_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     xlsx = request.GET.get("format") == "xlsx"
     name = f"placements-{stamp}.{'xlsx' if xlsx else 'csv'}"
+    if xlsx and exports.placement_count_over_xlsx_limit():
+        messages.error(
+            request,
+            f"The register has more than {exports.XLSX_MAX_ROWS:,} placements, too many for a "
+            "spreadsheet download: download the CSV, which has every one.",
+        )
+        return redirect("placements:placement_list")
     audit.record(request, audit.Action.EXPORT, label=name, object_type="placement_register")
     if xlsx:
         return downloads.xlsx_response(

@@ -56,7 +56,7 @@ def test_commissioner_fixes_a_record_the_check_lists_and_downloads_the_xml(
     page.get_by_label("Census date").fill("2026-01-15")
     page.get_by_role("button", name="Check the return").click()
 
-    expect(page.locator("#sen2-outcome")).to_contain_text("1 record breaks a rule")
+    expect(page.locator("#sen2-outcome")).to_contain_text("1 record breaks a rule", timeout=20_000)
     expect(_missing_items(page)).to_have_text("1")
     expect(page.locator("canvas[data-chart='sen2-counts-chart']")).to_be_visible()
     check_url = page.url
@@ -76,7 +76,7 @@ def test_commissioner_fixes_a_record_the_check_lists_and_downloads_the_xml(
 
     page.goto(check_url)
     page.get_by_role("button", name="Check again").click()
-    expect(page.locator("#sen2-outcome")).to_contain_text("no record breaks a rule")
+    expect(page.locator("#sen2-outcome")).to_contain_text("no record breaks a rule", timeout=20_000)
     expect(_missing_items(page)).to_have_text("0")
     assert page.url != check_url
 

@@ -241,3 +241,18 @@ def test_the_old_working_extract_address_leads_to_the_sen2_page(commissioner_cli
     assert "The working extract is made with each check of the return" in (
         response.content.decode()
     )
+
+
+def test_a_register_too_long_for_a_spreadsheet_offers_the_csv(commissioner_client, monkeypatch):
+    PlacementFactory.create_batch(3)
+    monkeypatch.setattr("placements.exports.XLSX_MAX_ROWS", 2)
+
+    response = commissioner_client.get(
+        reverse("placements:placement_export"), {"format": "xlsx"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("placements:placement_list")
+    assert "more than 2 placements, too many for a spreadsheet download" in (
+        response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(object_type="placement_register").exists()
