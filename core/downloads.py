@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from io import BytesIO, StringIO
-from typing import Any
+from typing import Any, TextIO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -59,6 +59,30 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool 
     for row in rows:
         writer.writerow(csv_line(row))
     return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def csv_write(
+    out: TextIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    money_columns: Iterable[int] = (),
+    every: int = 0,
+    on_rows: Callable[[int], None] | None = None,
+) -> int:
+    """Write a CSV (UTF-8 with BOM) to an open text file, as `csv_response` streams it; calls
+    `on_rows(written)` every `every` rows. Returns the number of rows written."""
+    money_at = set(money_columns)
+    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer.writerow([csv_cell(h) for h in header])
+    written = 0
+    for row in rows:
+        writer.writerow([csv_cell(v, money_column=i in money_at) for i, v in enumerate(row)])
+        written += 1
+        if on_rows is not None and every and written % every == 0:
+            on_rows(written)
+    return written
 
 
 def csv_response(

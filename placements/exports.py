@@ -1,11 +1,31 @@
 """Exports: the placements register (CSV/XLSX, re-importable) and import templates. The SEN2
-return and its working extract are in placements/sen2/ (docs/sen2.md)."""
+return and its working extract are in placements/sen2/ (docs/sen2.md).
+
+A register longer than `XLSX_MAX_ROWS` is written by a job (a national register takes minutes
+to write, longer than a request may run) to MEDIA_ROOT/exports/, with its progress on a page.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from core import downloads
+from core.models import Job
+from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
 from placements.models import Placement
+
+logger = logging.getLogger(__name__)
+
+REGISTER_EXPORT_JOB = "register-export"
+STORE_DIR = "exports"
+PROGRESS_EVERY = 20_000
 
 PLACEMENT_COLUMNS = [
     "child_ref",
@@ -50,3 +70,52 @@ def placement_rows() -> Iterator[list]:
     )
     for row in queryset.iterator(chunk_size=2000):
         yield list(row)
+
+
+def export_file(job: Job) -> Path:
+    return Path(settings.MEDIA_ROOT) / STORE_DIR / f"job-{job.pk}.csv"
+
+
+@transaction.atomic
+def register_export_start(*, user: User | None) -> Job:
+    """Schedule writing the whole register as CSV; its page shows the progress, then the file."""
+    job = job_create(kind=REGISTER_EXPORT_JOB, user=user, result={})
+    from placements.tasks import run_register_export
+
+    transaction.on_commit(lambda: run_register_export.delay(job.pk))
+    return job
+
+
+def register_export_run(*, job_id: int) -> dict[str, Any]:
+    """Write the register a Job stands for (the same rows and cells as the streamed CSV). A
+    finished job is left as it is; a failed one leaves no file behind."""
+    job = job_claim(job_id=job_id)
+    if job is None:
+        finished: dict[str, Any] = Job.objects.get(pk=job_id).result
+        return finished
+    progress = JobProgress(job)
+    path = export_file(job)
+    partial = path.with_suffix(".part")
+    try:
+        total = Placement.objects.filter(withdrawn=False).count()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            written = downloads.csv_write(
+                out,
+                PLACEMENT_COLUMNS,
+                placement_rows(),
+                money_columns=PLACEMENT_MONEY,
+                every=PROGRESS_EVERY,
+                on_rows=lambda n: progress(n, total, f"{n:,} of {total:,} placements written"),
+            )
+        partial.replace(path)
+    except Exception as error:
+        logger.exception("Register export %s failed", job_id)
+        partial.unlink(missing_ok=True)
+        job_fail(job=job, error=error, message="The register could not be written")
+        return {"ok": False}
+    finally:
+        progress.close()
+    result = {"ok": True, "rows": written}
+    job_succeed(job=job, result=result, message=f"{written:,} placements written")
+    return result

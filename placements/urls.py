@@ -36,6 +36,15 @@ urlpatterns = [
     path("placements/", views.placement_list, name="placement_list"),
     path("placements/<int:pk>/change/", views.placement_change, name="placement_change"),
     path("placements/export/", views.placement_export, name="placement_export"),
+    path("placements/export/prepare/", views.placement_export_start, name="placement_export_start"),
+    path(
+        "placements/export/<int:job_id>/", views.placement_export_job, name="placement_export_job"
+    ),
+    path(
+        "placements/export/<int:job_id>/placements.csv",
+        views.placement_export_download,
+        name="placement_export_download",
+    ),
     path("exports/sen2/", views.sen2_export, name="sen2_export"),
     path("sen2/", sen2_views.sen2_return, name="sen2_return"),
     path("sen2/checks/<int:job_id>/", sen2_views.sen2_check, name="sen2_check"),

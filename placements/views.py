@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import audit, calendar, disclosure, downloads, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
+from core.models import Job
 from core.pagination import CappedPaginator
 
 from . import exports, rules, selectors, services
@@ -205,13 +207,12 @@ def placement_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     xlsx = request.GET.get("format") == "xlsx"
     name = f"placements-{stamp}.{'xlsx' if xlsx else 'csv'}"
-    if xlsx and exports.placement_count_over_xlsx_limit():
-        messages.error(
+    if exports.placement_count_over_xlsx_limit():
+        return render(
             request,
-            f"The register has more than {exports.XLSX_MAX_ROWS:,} placements, too many for a "
-            "spreadsheet download: download the CSV, which has every one.",
+            "placements/register_export.html",
+            {"xlsx": xlsx, "limit": exports.XLSX_MAX_ROWS, "nav_section": "placements"},
         )
-        return redirect("placements:placement_list")
     audit.record(request, audit.Action.EXPORT, label=name, object_type="placement_register")
     if xlsx:
         return downloads.xlsx_response(
@@ -225,6 +226,47 @@ def placement_export(request: HttpRequest) -> HttpResponse:
         exports.placement_rows(),
         money_columns=exports.PLACEMENT_MONEY,
     )
+
+
+@require_POST
+@permission_required(roles.CASEWORK, raise_exception=True)
+def placement_export_start(request: HttpRequest) -> HttpResponse:
+    user = request.user if isinstance(request.user, User) else None
+    job = exports.register_export_start(user=user)
+    return redirect("placements:placement_export_job", job_id=job.pk)
+
+
+def _export_job(job_id: int) -> Job:
+    try:
+        return Job.objects.get(pk=job_id, kind=exports.REGISTER_EXPORT_JOB)
+    except Job.DoesNotExist as error:
+        raise Http404("No register download with that number") from error
+
+
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def placement_export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress of a register being written, then its download."""
+    return render_page_or_partial(
+        request,
+        "placements/register_export_job.html",
+        "progress",
+        {"job": _export_job(job_id), "nav_section": "placements"},
+    )
+
+
+@require_GET
+@permission_required(roles.CASEWORK, raise_exception=True)
+def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = _export_job(job_id)
+    path = exports.export_file(job)
+    if job.status != Job.Status.SUCCEEDED:
+        raise Http404("This download is not ready")
+    if not path.exists():
+        raise Http404("The file is no longer kept: prepare the download again")
+    name = f"placements-{job.finished_at:%Y-%m-%d}.csv"
+    audit.record(request, audit.Action.EXPORT, label=name, object_type="placement_register")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
 
 
 @require_GET

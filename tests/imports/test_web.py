@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
+import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -247,12 +248,54 @@ def test_a_register_too_long_for_a_spreadsheet_offers_the_csv(commissioner_clien
     PlacementFactory.create_batch(3)
     monkeypatch.setattr("placements.exports.XLSX_MAX_ROWS", 2)
 
-    response = commissioner_client.get(
-        reverse("placements:placement_export"), {"format": "xlsx"}, follow=True
-    )
+    response = commissioner_client.get(reverse("placements:placement_export"), {"format": "xlsx"})
 
-    assert response.redirect_chain[-1][0] == reverse("placements:placement_list")
-    assert "more than 2 placements, too many for a spreadsheet download" in (
-        response.content.decode()
-    )
+    html = response.content.decode()
+    assert "too many rows for an XLSX download" in html
+    assert "Prepare the CSV of the whole register" in html
     assert not AuditEvent.objects.filter(object_type="placement_register").exists()
+
+
+def test_a_long_register_is_written_by_a_job_and_downloaded_from_its_page(
+    commissioner_client, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    PlacementFactory.create_batch(3, child__child_ref=factory.Sequence(lambda n: f"=REG{n}"))
+    monkeypatch.setattr("placements.exports.XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr("placements.exports.PROGRESS_EVERY", 1)
+
+    offer = commissioner_client.get(reverse("placements:placement_export"), {"format": "csv"})
+    assert "Prepare the CSV of the whole register" in offer.content.decode()
+    assert not AuditEvent.objects.filter(object_type="placement_register").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = commissioner_client.post(reverse("placements:placement_export_start"))
+    page = commissioner_client.get(started["Location"]).content.decode()
+    assert "3 placements written" in page
+    job_id = int(started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    download = commissioner_client.get(
+        reverse("placements:placement_export_download", args=[job_id])
+    )
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("child_ref,provider_urn")
+    assert len(lines) == 4
+    assert all(line.startswith("'=REG") for line in lines[1:])  # formulas neutralised
+    assert AuditEvent.objects.filter(object_type="placement_register").count() == 1
+
+
+def test_a_register_download_that_is_not_ready_is_not_found(commissioner_client):
+    from core.models import Job
+    from placements import exports
+
+    job = Job.objects.create(kind=exports.REGISTER_EXPORT_JOB)
+    other = Job.objects.create(kind="sen2")
+
+    url = reverse("placements:placement_export_download", args=[job.pk])
+    assert commissioner_client.get(url).status_code == 404
+    assert (
+        commissioner_client.get(
+            reverse("placements:placement_export_job", args=[other.pk])
+        ).status_code
+        == 404
+    )
