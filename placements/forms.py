@@ -46,6 +46,9 @@ class PlacementRegisterForm(forms.Form):
         required=False,
         choices=[("", "Any setting")] + rules.SETTING_GROUP_CHOICES,
     )
+    provider = forms.IntegerField(
+        label="School or college (URN)", required=False, min_value=1, max_value=9_999_999
+    )
 
 
 class PlacementChangeForm(forms.Form):

@@ -28,6 +28,7 @@ from .forms import (
 from .models import Child, NamedSetting, Placement, Provider
 
 PAGE_SIZE = 50
+PROVIDER_PLACEMENTS_SHOWN = 25
 
 
 def _page(request: HttpRequest, queryset):
@@ -103,8 +104,12 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
     except Provider.DoesNotExist as error:
         raise Http404("No provider with that URN") from error
     casework = request.user.has_perm(roles.CASEWORK)
+    # The first few, with the register (filtered to this school) for the rest: a large
+    # school's whole list made the page slow for everyone.
     current = (
-        list(selectors.placement_register(on=today, provider_urn=urn)[:200]) if casework else []
+        list(selectors.placement_register(on=today, provider_urn=urn)[:PROVIDER_PLACEMENTS_SHOWN])
+        if casework
+        else []
     )
     return render(
         request,
@@ -115,6 +120,7 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
             "casework": casework,
             "active_count": provider.active_placements,
             "active_count_shown": disclosure.shown_count(provider.active_placements, request.user),
+            "more_placements": provider.active_placements > len(current),
             "nav_section": "providers",
         },
     )
@@ -126,7 +132,9 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     form = PlacementRegisterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     placements = selectors.placement_register(
-        on=filters.get("active_on"), group=filters.get("group", "")
+        on=filters.get("active_on"),
+        group=filters.get("group", ""),
+        provider_urn=filters.get("provider"),
     )
     page = _page(request, placements)
     return render(

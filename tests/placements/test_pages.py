@@ -127,3 +127,22 @@ def test_placement_register_filters_by_setting_group(officer_client):
 
     assert "Birch Independent" in page
     assert "Maple Special" not in page
+
+
+def test_a_large_schools_page_lists_the_first_placements_and_links_to_the_rest(officer_client):
+    import datetime as dt
+
+    from placements import views
+    from tests.factories import PlacementFactory, ProviderFactory
+
+    school = ProviderFactory(urn=654321, name="Birch School")
+    for day in range(views.PROVIDER_PLACEMENTS_SHOWN + 2):
+        PlacementFactory(provider=school, start_date=dt.date(2024, 9, 1) + dt.timedelta(days=day))
+    PlacementFactory()  # elsewhere
+
+    page = officer_client.get("/providers/654321/")
+    register = officer_client.get("/placements/", {"provider": "654321"})
+
+    assert len(page.context["current_placements"]) == views.PROVIDER_PLACEMENTS_SHOWN
+    assert "/placements/?provider=654321" in page.content.decode()
+    assert register.context["page"].paginator.count == views.PROVIDER_PLACEMENTS_SHOWN + 2
