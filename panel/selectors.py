@@ -79,8 +79,9 @@ def meeting_agenda(*, meeting_id: int) -> QuerySet[PanelRequest]:
     )
 
 
-AGENDA_PAGE_SIZE = 25
-"""Requests shown on one page of a meeting's agenda: a regional panel can hear hundreds."""
+AGENDA_PAGE_SIZE = 10
+"""Requests on one page of a meeting's agenda (each with its decision form): a regional panel
+can hear hundreds."""
 
 
 def agenda_page_number(*, meeting_id: int, request_id: int) -> int:
