@@ -426,7 +426,7 @@ def block_contract_update(
     """Change a block contract's places, price, period or lot. The provider stays: a contract
     with another provider is a new block contract."""
     item = (
-        BlockContract.objects.select_for_update()
+        BlockContract.objects.select_for_update(of=("self",))
         .select_related("provider", "lot")
         .get(pk=contract_id)
     )

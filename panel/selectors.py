@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core import disclosure, money
+from core.numbers import whole_number
 from placements.models import Placement, Provider
 from placements.selectors import provider_search
 
@@ -348,8 +349,8 @@ def decisions_search(
     provider = provider.strip()
     if provider:
         match = Q(provider__name__icontains=provider)
-        if provider.isdigit():
-            match |= Q(provider__urn=int(provider))
+        if (urn := whole_number(provider)) is not None:
+            match |= Q(provider__urn=urn)
         decisions = decisions.filter(match)
     if outcome:
         decisions = decisions.filter(outcome=outcome)
@@ -378,8 +379,8 @@ def provider_lookup(text: str) -> list[Provider]:
     text = " ".join(text.split())
     if not text:
         return []
-    if text.isdigit():
-        return list(Provider.objects.filter(urn=int(text)))
+    if (urn := whole_number(text)) is not None:
+        return list(Provider.objects.filter(urn=urn))
     match = _NAME_WITH_URN.match(text)
     if match:
         return list(Provider.objects.filter(urn=int(match["urn"])))

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from core.money import round_half_up
+from core.numbers import whole_number
 
 from . import rules
 from .models import EHCP, Child, Placement, Provider
@@ -105,8 +106,8 @@ def provider_search(
 ) -> QuerySet[Provider]:
     providers = Provider.objects.all()
     if query:
-        if query.strip().isdigit():
-            providers = providers.filter(Q(urn=int(query)) | Q(name__icontains=query.strip()))
+        if (urn := whole_number(query)) is not None:
+            providers = providers.filter(Q(urn=urn) | Q(name__icontains=query.strip()))
         else:
             providers = providers.filter(name__icontains=query.strip())
     if setting_group:

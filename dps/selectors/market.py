@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core import calendar
+from core.numbers import whole_number
 from dps import market_rules
 from dps.models import (
     AttendancePenaltyRule,
@@ -51,8 +52,8 @@ def membership_list(
         memberships = memberships.filter(status=status)
     if query:
         term = query.strip()
-        if term.isdigit():
-            memberships = memberships.filter(provider__urn=int(term))
+        if (urn := whole_number(term)) is not None:
+            memberships = memberships.filter(provider__urn=urn)
         else:
             memberships = memberships.filter(provider__name__icontains=term)
     return memberships.order_by("framework__name", "lot__number", "provider__name")
@@ -84,8 +85,8 @@ def fee_schedule_list(
         fees = fees.filter(academic_year=academic_year)
     if query:
         term = query.strip()
-        if term.isdigit():
-            fees = fees.filter(provider__urn=int(term))
+        if (urn := whole_number(term)) is not None:
+            fees = fees.filter(provider__urn=urn)
         else:
             fees = fees.filter(provider__name__icontains=term)
     return fees.order_by("provider__name", "-academic_year", "attendance_pattern", "band")
@@ -138,8 +139,8 @@ def uplift_list(
         uplifts = uplifts.filter(status=status)
     if query:
         term = query.strip()
-        if term.isdigit():
-            uplifts = uplifts.filter(provider__urn=int(term))
+        if (urn := whole_number(term)) is not None:
+            uplifts = uplifts.filter(provider__urn=urn)
         else:
             uplifts = uplifts.filter(provider__name__icontains=term)
     items = list(uplifts.order_by("-academic_year", "provider__name"))

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.numbers import whole_number
 from dps import selectors, services
 from dps.models import Consultation
 from dps.officer_forms import (
@@ -73,7 +74,7 @@ def _shortlist_page(
             "consult_form": consult_form,
             "urn_form": urn_form or SchoolByUrnForm(),
             "checked_urns": (
-                {int(u) for u in consult_form.data.getlist("urn") if str(u).isdigit()}
+                {n for u in consult_form.data.getlist("urn") if (n := whole_number(u)) is not None}
                 if consult_form.is_bound
                 else {c[0] for c in choices}
             ),
@@ -110,7 +111,7 @@ def shortlist_add(request: HttpRequest, child_ref: str) -> HttpResponse:
                 messages.success(request, f"{provider.name} added to the shortlist.")
                 return redirect("dps:shortlist", child_ref=child.child_ref)
         return _shortlist_page(request, child, urn_form=urn_form, status=400)
-    urns = [int(u) for u in request.POST.getlist("urn") if u.isdigit()]
+    urns = [n for u in request.POST.getlist("urn") if (n := whole_number(u)) is not None]
     providers = list(Provider.objects.filter(urn__in=urns))
     form = ShortlistAddForm(request.POST, urns=[p.urn for p in providers])
     nxt = request.POST.get("next", "")

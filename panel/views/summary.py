@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import audit, calendar, disclosure, downloads, roles
+from core.numbers import whole_number
 from panel import selectors
 from panel.forms import (
     SummaryForm,
@@ -31,9 +32,9 @@ def _summary(request: HttpRequest) -> tuple[SummaryForm, Meeting | None, dict | 
         data = {"date_from": fy_start.isoformat(), "date_to": today.isoformat()}
     form = SummaryForm(data)
     meeting = None
-    meeting_id = request.GET.get("meeting", "")
-    if meeting_id.isdigit():
-        meeting = get_object_or_404(Meeting, pk=int(meeting_id))
+    meeting_id = whole_number(request.GET.get("meeting", ""))
+    if meeting_id is not None:
+        meeting = get_object_or_404(Meeting, pk=meeting_id)
     suppress = not disclosure.sees_small_numbers(request.user)
     if meeting is not None:
         return form, meeting, selectors.panel_summary(meeting=meeting, suppress=suppress), suppress
