@@ -78,6 +78,8 @@ def meeting_context(
     )
     agenda = list(page.object_list)
     for item in agenda:
+        item.meeting = meeting
+    for item in agenda:
         decorate(item)
         if can_decide:
             item.decision_form = (bound or {}).get(item.pk) or DecisionForm.for_request(item)
@@ -113,7 +115,12 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         "panel/meeting_record.html",
         {
             "meeting": meeting,
-            "agenda": [decorate(item) for item in selectors.meeting_agenda(meeting_id=meeting.pk)],
+            "agenda": [
+                decorate(item)
+                for item in selectors.meeting_agenda(meeting_id=meeting.pk).select_related(
+                    "meeting", "decided_by"
+                )
+            ],
             "totals": selectors.meeting_totals(meeting_id=meeting.pk),
             "nav_section": "panel",
         },

@@ -154,7 +154,11 @@ def _row_response(
     request: HttpRequest, item: PanelRequest, form: DecisionForm, saved: bool, status: int = 200
 ):
     """The request's row and, out of band, the meeting's running totals."""
-    item = selectors.meeting_agenda(meeting_id=item.meeting_id).get(pk=item.pk)
+    item = (
+        selectors.meeting_agenda(meeting_id=item.meeting_id)
+        .select_related("meeting")
+        .get(pk=item.pk)
+    )
     item.decision_form = form
     decorate(item)
     context = {
