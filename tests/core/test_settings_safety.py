@@ -76,6 +76,18 @@ def test_manage_py_without_settings_or_secrets_refuses_to_start():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_makemigrations_check_runs_without_settings_or_secrets_and_finds_nothing_missing():
+    """A fresh checkout: every model change has its migration, checked as a newcomer would."""
+    result = _run(
+        "import sys, manage; "
+        "sys.argv = ['manage.py', 'makemigrations', '--check', '--dry-run']; manage.main()",
+        {},
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_production_settings_pass_check_deploy():
     result = _run(
         "import django, sys\n"
