@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import calendar, roles
-from core.errors import DomainError, StaleEditError
+from core.editing import versioned_save
+from core.errors import DomainError
 from dps import market_rules
 from dps import market_services as services
 from dps.market_forms import (
@@ -98,37 +99,35 @@ def fee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FeeEditForm(
         request.POST or None, initial={"annual_fee": fee.annual_fee, "version": fee.version}
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.fee_schedule_update(
-                    fee_id=fee.pk,
-                    version=form.cleaned_data["version"],
-                    annual_fee=form.cleaned_data["annual_fee"],
-                    user=request.user,
-                )
-            except StaleEditError as error:
-                fee.refresh_from_db()
-                form = FeeEditForm(initial={"annual_fee": fee.annual_fee, "version": fee.version})
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Fee saved.")
-                return redirect("dps:fee_edit", pk=fee.pk)
+
+    def current() -> FeeEditForm:
+        fee.refresh_from_db()
+        return FeeEditForm(initial={"annual_fee": fee.annual_fee, "version": fee.version})
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: services.fee_schedule_update(
+            fee_id=fee.pk,
+            version=data["version"],
+            annual_fee=data["annual_fee"],
+            user=request.user,
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Fee saved.")
+        return redirect("dps:fee_edit", pk=fee.pk)
     return render(
         request,
         "dps/market/fee_edit.html",
         {
             "fee": fee,
-            "form": form,
+            "form": edit.form,
             "history": selectors.fee_schedule_history(fee),
             "nav_section": SECTION,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -217,31 +216,29 @@ def _decision_form(uplift: UpliftRequest) -> UpliftDecisionForm:
 def uplift_detail(request: HttpRequest, pk: int) -> HttpResponse:
     uplift = get_object_or_404(UpliftRequest.objects.select_related("provider"), pk=pk)
     form = UpliftDecisionForm(request.POST) if request.method == "POST" else _decision_form(uplift)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.uplift_decide(
-                    uplift_id=uplift.pk,
-                    version=data["version"],
-                    outcome=data["outcome"],
-                    agreed_percent=data["agreed_percent"],
-                    decided_on=data["decided_on"],
-                    cost_breakdown=data["cost_breakdown"],
-                    user=request.user,
-                )
-            except StaleEditError as error:
-                uplift.refresh_from_db()
-                form = _decision_form(uplift)
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Uplift decision saved.")
-                return redirect("dps:uplift_detail", pk=uplift.pk)
+
+    def current() -> UpliftDecisionForm:
+        uplift.refresh_from_db()
+        return _decision_form(uplift)
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: services.uplift_decide(
+            uplift_id=uplift.pk,
+            version=data["version"],
+            outcome=data["outcome"],
+            agreed_percent=data["agreed_percent"],
+            decided_on=data["decided_on"],
+            cost_breakdown=data["cost_breakdown"],
+            user=request.user,
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Uplift decision saved.")
+        return redirect("dps:uplift_detail", pk=uplift.pk)
+    form, status = edit.form, edit.status
     selectors.decorate_uplifts([uplift])
     threshold = settings.UPLIFT_BREAKDOWN_THRESHOLD_PERCENT
     return render(
@@ -346,35 +343,33 @@ def _block_initial(contract: BlockContract) -> dict[str, Any]:
 def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(BlockContract.objects.select_related("provider", "lot"), pk=pk)
     form = BlockContractEditForm(request.POST or None, initial=_block_initial(contract))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.block_contract_update(
-                    contract_id=contract.pk,
-                    version=data["version"],
-                    lot=data["lot"],
-                    places_reserved=data["places_reserved"],
-                    price_per_place=data["price_per_place"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    user=request.user,
-                )
-            except StaleEditError as error:
-                contract.refresh_from_db()
-                form = BlockContractEditForm(initial=_block_initial(contract))
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Block contract saved.")
-                return redirect("dps:block_detail", pk=contract.pk)
-    return render_form(
+
+    def current() -> BlockContractEditForm:
+        contract.refresh_from_db()
+        return BlockContractEditForm(initial=_block_initial(contract))
+
+    edit = versioned_save(
         request,
         form,
+        lambda data: services.block_contract_update(
+            contract_id=contract.pk,
+            version=data["version"],
+            lot=data["lot"],
+            places_reserved=data["places_reserved"],
+            price_per_place=data["price_per_place"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            user=request.user,
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Block contract saved.")
+        return redirect("dps:block_detail", pk=contract.pk)
+    status = edit.status
+    return render_form(
+        request,
+        edit.form,
         title=f"Change the block contract with {contract.provider.name}",
         button="Save block contract",
         back_url=reverse("dps:block_detail", args=[contract.pk]),
@@ -455,33 +450,32 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.select_related("provider", "framework"), pk=pk)
     form = ContractEditForm(request.POST or None, initial=ContractForm.initial_for(contract))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.contract_update(
-                    contract_id=contract.pk,
-                    version=form.cleaned_data["version"],
-                    **_contract_fields(form.cleaned_data),
-                    user=request.user,
-                )
-            except StaleEditError as error:
-                contract.refresh_from_db()
-                form = ContractEditForm(initial=ContractForm.initial_for(contract))
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Contract saved.")
-                return redirect("dps:contract_edit", pk=contract.pk)
+
+    def current() -> ContractEditForm:
+        contract.refresh_from_db()
+        return ContractEditForm(initial=ContractForm.initial_for(contract))
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: services.contract_update(
+            contract_id=contract.pk,
+            version=data["version"],
+            **_contract_fields(data),
+            user=request.user,
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Contract saved.")
+        return redirect("dps:contract_edit", pk=contract.pk)
+    status = edit.status
     return render(
         request,
         "dps/market/contract_edit.html",
         {
             "contract": contract,
-            "form": form,
+            "form": edit.form,
             "history": selectors.contract_history(contract),
             "nav_section": SECTION,
         },

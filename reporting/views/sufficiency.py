@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import calendar, disclosure, downloads, money, roles
+from core.editing import versioned_save
 from core.errors import DomainError, StaleEditError
 from placements import rules
 from reporting import selectors, sufficiency, sufficiency_services
@@ -436,35 +437,33 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=_initial(scenario, SCENARIO_FIELDS),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                sufficiency_services.sufficiency_scenario_update(
-                    scenario_id=scenario.pk,
-                    version=data["version"],
-                    **{field: data[field] for field in SCENARIO_FIELDS},
-                    user=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError as error:
-                scenario.refresh_from_db()
-                form = ScenarioEditForm(initial=_initial(scenario, SCENARIO_FIELDS))
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Scenario saved and its forecast recomputed.")
-                return redirect(_scenario_url(scenario))
+
+    def current() -> ScenarioEditForm:
+        scenario.refresh_from_db()
+        return ScenarioEditForm(initial=_initial(scenario, SCENARIO_FIELDS))
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: sufficiency_services.sufficiency_scenario_update(
+            scenario_id=scenario.pk,
+            version=data["version"],
+            **{field: data[field] for field in SCENARIO_FIELDS},
+            user=request.user,  # type: ignore[arg-type]
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Scenario saved and its forecast recomputed.")
+        return redirect(_scenario_url(scenario))
+    status = edit.status
     return render(
         request,
         "reporting/sufficiency_scenario_edit.html",
         {
             "nav_section": "dashboards",
             "scenario": scenario,
-            "form": form,
+            "form": edit.form,
             "lines": list(scenario.places.all()),
         },
         status=status,
@@ -525,35 +524,33 @@ def planned_places_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=_initial(line, PLACES_FIELDS),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                sufficiency_services.planned_places_update(
-                    line_id=line.pk,
-                    version=data["version"],
-                    **{field: data[field] for field in PLACES_FIELDS},
-                    user=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError as error:
-                line.refresh_from_db()
-                form = PlannedPlacesEditForm(initial=_initial(line, PLACES_FIELDS))
-                messages.error(request, error.messages[0])
-                status = 409
-            except DomainError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, "Planned places saved and the forecast recomputed.")
-                return redirect(_places_back(line))
+
+    def current() -> PlannedPlacesEditForm:
+        line.refresh_from_db()
+        return PlannedPlacesEditForm(initial=_initial(line, PLACES_FIELDS))
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: sufficiency_services.planned_places_update(
+            line_id=line.pk,
+            version=data["version"],
+            **{field: data[field] for field in PLACES_FIELDS},
+            user=request.user,  # type: ignore[arg-type]
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "Planned places saved and the forecast recomputed.")
+        return redirect(_places_back(line))
+    status = edit.status
     return render(
         request,
         "reporting/sufficiency_places_edit.html",
         {
             "nav_section": "dashboards",
             "line": line,
-            "form": form,
+            "form": edit.form,
             "back_url": _places_back(line),
         },
         status=status,
