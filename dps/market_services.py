@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -476,12 +477,20 @@ def _contract_errors(
     return errors
 
 
-def _contract_fill(item: Contract, **fields: object) -> None:
+def _contract_save(item: Contract, fields: dict[str, Any], user: User | None) -> Contract:
+    """Check, fill and save a register entry (new or changed) from the fields a user gave."""
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    errors = _contract_errors(
+        reference=fields["reference"],
+        title=fields["title"],
+        start_date=fields["start_date"],
+        end_date=fields["end_date"],
+        exclude=item.pk,
+    )
+    if errors:
+        raise DomainError(errors)
     for name, value in fields.items():
-        setattr(item, name, value.strip() if isinstance(value, str) else value)
-
-
-def _save_contract(item: Contract, user: User | None) -> None:
+        setattr(item, name, value)
     full_clean_or_raise(item, exclude=["version"])
     try:
         with transaction.atomic():  # two saves of one reference at once: the second is refused
@@ -490,6 +499,7 @@ def _save_contract(item: Contract, user: User | None) -> None:
         raise DomainError(
             {"reference": REFERENCE_TAKEN.format(reference=item.reference)}
         ) from error
+    return item
 
 
 @transaction.atomic
@@ -508,28 +518,9 @@ def contract_create(
     user: User | None,
 ) -> Contract:
     """Add a contract to the register. References are unique, whatever their case."""
-    reference, title = reference.strip(), title.strip()
-    errors = _contract_errors(
-        reference=reference, title=title, start_date=start_date, end_date=end_date, exclude=None
-    )
-    if errors:
-        raise DomainError(errors)
-    item = Contract()
-    _contract_fill(
-        item,
-        reference=reference,
-        title=title,
-        provider=provider,
-        framework=framework,
-        value=value,
-        start_date=start_date,
-        end_date=end_date,
-        extension_options=extension_options,
-        max_extension_months=max_extension_months,
-        status=status,
-    )
-    _save_contract(item, user)
-    return item
+    fields = dict(locals())  # the register's fields, exactly as the keywords above name them
+    del fields["user"]
+    return _contract_save(Contract(), fields, user)
 
 
 @transaction.atomic
@@ -550,30 +541,13 @@ def contract_update(
     user: User | None,
 ) -> Contract:
     """Change a contract in the register; refused when someone saved it after `version`."""
+    fields = dict(locals())
+    for name in ("contract_id", "version", "user"):
+        del fields[name]
     item = Contract.objects.select_for_update().get(pk=contract_id)
     _check_version(item.version, version)
-    reference, title = reference.strip(), title.strip()
-    errors = _contract_errors(
-        reference=reference, title=title, start_date=start_date, end_date=end_date, exclude=item.pk
-    )
-    if errors:
-        raise DomainError(errors)
-    _contract_fill(
-        item,
-        reference=reference,
-        title=title,
-        provider=provider,
-        framework=framework,
-        value=value,
-        start_date=start_date,
-        end_date=end_date,
-        extension_options=extension_options,
-        max_extension_months=max_extension_months,
-        status=status,
-    )
     item.version += 1
-    _save_contract(item, user)
-    return item
+    return _contract_save(item, fields, user)
 
 
 # --- Attendance -------------------------------------------------------------------------
