@@ -23,6 +23,8 @@ class Edit:
     form: forms.Form
     status: int
     saved: bool
+    result: Any = None
+    """What `save` returned."""
 
 
 def versioned_save(
@@ -31,19 +33,21 @@ def versioned_save(
     save: Callable[[dict[str, Any]], object],
     *,
     current: Callable[[], forms.Form],
+    stale_message: str = "",
 ) -> Edit:
     """On POST, validate `form` and `save(cleaned_data)` it; `current()` rebuilds the form from
-    the record re-read (after a stale save). On GET, the form as it is."""
+    the record re-read (after a stale save), `stale_message` says so (the service's own words
+    when blank). On GET, the form as it is. Deleting a versioned record goes the same way."""
     if request.method != "POST":
         return Edit(form, 200, False)
     if not form.is_valid():
         return Edit(form, 400, False)
     try:
-        save(form.cleaned_data)
+        result = save(form.cleaned_data)
     except StaleEditError as error:
-        messages.error(request, error.messages[0])
+        messages.error(request, stale_message or error.messages[0])
         return Edit(current(), 409, False)
     except DomainError as error:
         error.add_to_form(form)
         return Edit(form, 400, False)
-    return Edit(form, 200, True)
+    return Edit(form, 200, True, result)

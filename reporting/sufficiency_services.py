@@ -33,6 +33,19 @@ PROVIDER_COLUMNS = [
 ]
 
 
+def _ehcp_change_errors(
+    has_change: bool, from_year: int | None, full_by: int | None
+) -> dict[str | None, list[str]]:
+    """A change in the rate of new EHCPs needs the year it starts, and its full effect (when
+    phased in) in or after that year."""
+    errors: dict[str | None, list[str]] = {}
+    if has_change and not from_year:
+        errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
+    if has_change and full_by and from_year and full_by < from_year:
+        errors["ehcp_change_full_by"] = ["The full effect must be in or after the starting year"]
+    return errors
+
+
 def _places(records: Any) -> tuple[sufficiency.Places, ...]:
     return tuple(
         sufficiency.Places(
@@ -157,15 +170,7 @@ def sufficiency_scenario_create(
             if value in ("", None):
                 errors[field] = [message]
     has_change = ehcp_change_percent is not None
-    if has_change and not ehcp_change_from_year:
-        errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
-    if (
-        has_change
-        and ehcp_change_full_by
-        and ehcp_change_from_year
-        and ehcp_change_full_by < ehcp_change_from_year
-    ):
-        errors["ehcp_change_full_by"] = ["The full effect must be in or after the starting year"]
+    errors.update(_ehcp_change_errors(has_change, ehcp_change_from_year, ehcp_change_full_by))
     if not has_places and not has_change and not errors:
         errors[None] = ["Add places, or a change in new EHCPs, or both"]
     if errors:
@@ -288,15 +293,7 @@ def _scenario_errors(
     elif clash.exists():
         errors["name"] = ["There is already a scenario with this name"]
     has_change = ehcp_change_percent is not None
-    if has_change and not ehcp_change_from_year:
-        errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
-    if (
-        has_change
-        and ehcp_change_full_by
-        and ehcp_change_from_year
-        and ehcp_change_full_by < ehcp_change_from_year
-    ):
-        errors["ehcp_change_full_by"] = ["The full effect must be in or after the starting year"]
+    errors.update(_ehcp_change_errors(has_change, ehcp_change_from_year, ehcp_change_full_by))
     return errors
 
 

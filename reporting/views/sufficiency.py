@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import calendar, disclosure, downloads, money, roles
 from core.editing import versioned_save
-from core.errors import DomainError, StaleEditError
+from core.errors import DomainError
 from placements import rules
 from reporting import selectors, sufficiency, sufficiency_services
 from reporting.models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
@@ -479,34 +479,33 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"version": scenario.version},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                name = sufficiency_services.sufficiency_scenario_delete(
-                    scenario_id=scenario.pk,
-                    version=form.cleaned_data["version"],
-                    user=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError:
-                scenario.refresh_from_db()
-                form = VersionForm(initial={"version": scenario.version})
-                messages.error(
-                    request,
-                    "Someone else changed this scenario after you opened this page. "
-                    "Check it below before you delete it.",
-                )
-                status = 409
-            else:
-                messages.success(request, f"Scenario “{name}” deleted.")
-                return redirect("reporting:sufficiency")
+
+    def current() -> VersionForm:
+        scenario.refresh_from_db()
+        return VersionForm(initial={"version": scenario.version})
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: sufficiency_services.sufficiency_scenario_delete(
+            scenario_id=scenario.pk,
+            version=data["version"],
+            user=request.user,  # type: ignore[arg-type]
+        ),
+        current=current,
+        stale_message="Someone else changed this scenario after you opened this page. "
+        "Check it below before you delete it.",
+    )
+    if edit.saved:
+        messages.success(request, f"Scenario “{edit.result}” deleted.")
+        return redirect("reporting:sufficiency")
+    status = edit.status
     return render(
         request,
         "reporting/sufficiency_confirm_delete.html",
         {
             "nav_section": "dashboards",
-            "form": form,
+            "form": edit.form,
             "scenario": scenario,
             "lines": list(scenario.places.all()),
             "back_url": _scenario_url(scenario),
@@ -565,28 +564,27 @@ def planned_places_delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(
         request.POST if request.method == "POST" else None, initial={"version": line.version}
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                sufficiency_services.planned_places_delete(
-                    line_id=line.pk,
-                    version=form.cleaned_data["version"],
-                    user=request.user,  # type: ignore[arg-type]
-                )
-            except StaleEditError:
-                line.refresh_from_db()
-                form = VersionForm(initial={"version": line.version})
-                messages.error(
-                    request,
-                    "Someone else changed these planned places after you opened this page. "
-                    "Check them below before you delete them.",
-                )
-                status = 409
-            else:
-                messages.success(request, "Planned places deleted and the forecast recomputed.")
-                return redirect(_places_back(line))
+
+    def current() -> VersionForm:
+        line.refresh_from_db()
+        return VersionForm(initial={"version": line.version})
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: sufficiency_services.planned_places_delete(
+            line_id=line.pk,
+            version=data["version"],
+            user=request.user,  # type: ignore[arg-type]
+        ),
+        current=current,
+        stale_message="Someone else changed these planned places after you opened this page. "
+        "Check them below before you delete them.",
+    )
+    if edit.saved:
+        messages.success(request, "Planned places deleted and the forecast recomputed.")
+        return redirect(_places_back(line))
+    form, status = edit.form, edit.status
     return render(
         request,
         "reporting/sufficiency_confirm_delete.html",
