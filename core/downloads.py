@@ -8,12 +8,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from io import BytesIO, StringIO
+from pathlib import Path
 from typing import Any, TextIO
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-from core import money
+from core import audit, money
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -126,6 +128,26 @@ def xlsx_bytes(
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def kept_file_response(
+    request: HttpRequest,
+    path: Path,
+    *,
+    name: str,
+    content_type: str,
+    object_type: str,
+    about: Model | None = None,
+    gone: str,
+) -> FileResponse:
+    """A file a job wrote, downloaded under `name` and audited as an export (`about` is the job
+    or record it belongs to); 404 saying `gone` when it is no longer kept."""
+    if not path.exists():
+        raise Http404(gone)
+    audit.record(request, audit.Action.EXPORT, about, name, object_type=object_type)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
 
 
 def xlsx_response(

@@ -270,11 +270,14 @@ def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse
     path = exports.export_file(job)
     if job.status != Job.Status.SUCCEEDED:
         raise Http404("This download is not ready")
-    if not path.exists():
-        raise Http404("The file is no longer kept: prepare the download again")
-    name = f"placements-{job.finished_at:%Y-%m-%d}.csv"
-    audit.record(request, audit.Action.EXPORT, label=name, object_type="placement_register")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
+    return downloads.kept_file_response(
+        request,
+        path,
+        name=f"placements-{job.finished_at:%Y-%m-%d}.csv",
+        content_type="text/csv",
+        object_type="placement_register",
+        gone="The file is no longer kept: prepare the download again",
+    )
 
 
 @require_GET
