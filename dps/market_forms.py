@@ -354,13 +354,6 @@ class BlockContractEditForm(forms.Form):
     end_date = core_forms.GovukDateField(label="End date")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
-        return data
-
 
 class FrameworkChoiceField(forms.TypedChoiceField):
     """An optional framework from the list; cleans to the Framework or None."""
@@ -433,13 +426,6 @@ class ContractForm(forms.Form):
 
     def clean_max_extension_months(self) -> int:
         return self.cleaned_data.get("max_extension_months") or 0
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
-        return data
 
     @classmethod
     def initial_for(cls, contract: Contract) -> dict:
