@@ -168,7 +168,6 @@ def placement_create(
     return placement
 
 
-@transaction.atomic
 def _check_sen2_setting(placement: Placement) -> None:
     """SENSettingOther says what the setting is when, and only when, the code is 'other'."""
     other = placement.sen2_setting_other.strip()
@@ -180,6 +179,7 @@ def _check_sen2_setting(placement: Placement) -> None:
         )
 
 
+@transaction.atomic
 def placement_update(
     *,
     placement: Placement,
