@@ -173,12 +173,9 @@ def consultation_email_send(*, email_id: int) -> ConsultationEmail | None:
     claimed = (
         ConsultationEmail.objects.filter(pk=email_id)
         .filter(
-            Q(status__in=UNSENT)
-            | Q(status=ConsultationEmail.Status.SENDING, claimed_at__lt=stale)
+            Q(status__in=UNSENT) | Q(status=ConsultationEmail.Status.SENDING, claimed_at__lt=stale)
         )
-        .update(
-            status=ConsultationEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+        .update(status=ConsultationEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
@@ -334,7 +331,9 @@ def consultations_send(
             already.append(existing)
             continue
         subject, body = consultation_pack(consultation, today=sent_on)
-        _queue(consultation, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user)
+        _queue(
+            consultation, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user
+        )
         made.append(consultation)
     ShortlistEntry.objects.filter(child=child, provider__in=providers).delete()
     return Consulted(made=made, already_open=already)

@@ -18,11 +18,12 @@ def consultation_email_send(self: Any, email_id: int) -> str:
     email = services.consultation_email_send(email_id=email_id)
     if email is None:
         return "skipped"
-    unsent = email.status == email.Status.FAILED
-    if unsent and not self.request.is_eager:
-        if email.attempts < settings.CONSULTATION_EMAIL_MAX_ATTEMPTS:
-            delay = services.email_retry_delay(email.attempts)
-            raise self.retry(countdown=delay.total_seconds())
+    if (
+        email.status == email.Status.FAILED
+        and email.attempts < settings.CONSULTATION_EMAIL_MAX_ATTEMPTS
+        and not self.request.is_eager
+    ):
+        raise self.retry(countdown=services.email_retry_delay(email.attempts).total_seconds())
     return str(email.status)
 
 
