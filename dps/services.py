@@ -409,7 +409,7 @@ def consultation_contact_update(
     send_pack: bool = True,
 ) -> Consultation:
     """Change the SEN contact (on the consultation and the school) and, if the pack has not
-    been queued yet, queue it now; packs and reminders not sent yet go to the new address."""
+    been queued yet, queue it now; packs and reminders not sent yet go to the new address now."""
     current = _current(consultation, version)
     contact_email = contact_email.strip()
     try:
@@ -421,7 +421,11 @@ def consultation_contact_update(
     current.contact_email = contact_email
     current.version += 1
     save_as(current, user)
-    current.emails.filter(status__in=UNSENT).update(to=contact_email)
+    waiting = list(current.emails.filter(status__in=UNSENT).values_list("pk", flat=True))
+    ConsultationEmail.objects.filter(pk__in=waiting).update(
+        to=contact_email, next_attempt_at=timezone.now()
+    )
+    _send_after_commit(waiting)
     provider = current.provider
     if provider.sen_contact_email != contact_email:
         provider.sen_contact_email = contact_email

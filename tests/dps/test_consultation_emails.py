@@ -193,3 +193,21 @@ def test_retries_racing_for_one_email_send_it_once(child):
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corrected_contact_gets_the_pack_its_old_address_refused(officer, child):
+    (school,) = _schools("Yew")
+    with override_settings(EMAIL_BACKEND=REFUSING):
+        (consultation,) = services.consultations_send(
+            child=child, providers=[school], user=officer
+        ).made
+    assert consultation.emails.get().status == "failed"
+    services.consultation_contact_update(
+        consultation=consultation,
+        version=consultation.version,
+        contact_email="senco@yew.example",
+        user=officer,
+    )
+    assert [m.to for m in mail.outbox] == [["senco@yew.example"]]
+    assert consultation.emails.get().status == "sent"
