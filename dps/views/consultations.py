@@ -170,10 +170,6 @@ def consult(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _shortlist_page(request, child, consult_form=form, status=400)
 
 
-def _schools(names: list[str]) -> str:
-    return ", ".join(names)
-
-
 def _consulted_messages(request: HttpRequest, consulted: services.Consulted) -> None:
     made = consulted.made
     if made:
@@ -192,7 +188,7 @@ def _consulted_messages(request: HttpRequest, consulted: services.Consulted) -> 
     if no_contact:
         messages.warning(
             request,
-            f"No SEN contact email is held for {_schools(no_contact)}: "
+            f"No SEN contact email is held for {', '.join(no_contact)}: "
             "add one on the consultation to send its pack.",
         )
     _unsent_warning(request, made)
@@ -207,11 +203,14 @@ def _unsent_warning(request: HttpRequest, consultations: list[Consultation]) -> 
     tried again, and the pages list them."""
     failed = consultation_selectors.emails_failed_of(consultations)
     if failed:
+        schools = sorted({e.consultation.provider.name for e in failed})
+        one = len(failed) == 1
         messages.warning(
             request,
-            f"The email to {_schools(sorted({e.consultation.provider.name for e in failed}))} "
-            f"has not been sent yet: {_sentence_part(failed[0].plain_reason)}. It is kept and "
-            "will be tried again; you can also try sending it again below.",
+            f"The email{'' if one else 's'} to {', '.join(schools)} "
+            f"{'has' if one else 'have'} not been sent yet: "
+            f"{_sentence_part(failed[0].plain_reason)}. {'It is' if one else 'They are'} kept "
+            "and tried again automatically, or with Try sending again.",
         )
 
 

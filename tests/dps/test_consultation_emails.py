@@ -51,7 +51,10 @@ def test_consulting_with_the_mail_server_down_saves_and_lists_the_unsent_emails(
     assert Consultation.objects.filter(child=child, response="awaiting").count() == 3
     page = response.content.decode()
     assert "3 schools consulted." in page
-    assert "has not been sent yet: the council&#x27;s mail server could not be reached" in page
+    assert (
+        "The emails to Ash School, Birch School, Cedar School have not been sent yet: "
+        "the council&#x27;s mail server could not be reached"
+    ) in page
     assert "3 emails to schools have not been sent yet" in page
     assert page.count("The council&#x27;s mail server could not be reached.") == 3
     assert "Try sending again" in page
