@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from placements.models import MONEY, PERCENT, AttendancePattern, Child, Placement, Provider
@@ -352,6 +353,13 @@ class Consultation(models.Model):
                 condition=Q(responded_on__isnull=True) | Q(responded_on__gte=F("sent_on")),
                 name="consultation_response_after_sent",
             ),
+            # The natural key of a consultation: one open at a time per child and school, so
+            # a double submit of Consult (even simultaneous) cannot consult a school twice.
+            models.UniqueConstraint(
+                fields=["child", "provider"],
+                condition=Q(response="awaiting"),
+                name="consultation_one_open_per_school",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -377,26 +385,75 @@ class Consultation(models.Model):
 
 
 class ConsultationEmail(models.Model):
-    """An email sent about a consultation: the pack, or a chase."""
+    """An email to the school about a consultation (the pack, or a chase), kept as an outbox:
+    saved in the same transaction as the consultation, sent after it commits by a Celery task,
+    and tried again (with a growing wait) until it goes. Nothing waits for the mail server."""
 
     class Kind(models.TextChoices):
         PACK = "pack", "Consultation pack"
         CHASE = "chase", "Reminder"
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent yet"
+        CANCELLED = "cancelled", "Not sent: no longer needed"
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     to = models.EmailField()
     subject = models.CharField(max_length=200)
-    sent_at = models.DateTimeField()
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(
+        max_length=300, blank=True, help_text="Why the last attempt failed, in plain words"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the scheduled retry picks it up if still unsent"
+    )
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took it to send (while being sent)"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The officer whose action queued it",
     )
 
     class Meta:
-        ordering = ["consultation", "sent_at", "id"]
+        ordering = ["consultation", "queued_at", "id"]
+        indexes = [
+            # The scheduled retry's look-up: the few emails not sent yet.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status__in=["queued", "sending", "failed"]),
+                name="consultation_email_unsent",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to} at {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} to {self.to}: {self.get_status_display()}"
+
+    @property
+    def plain_reason(self) -> str:
+        """Why the last attempt failed, without the technical detail kept in brackets."""
+        return self.last_error.split(" (", 1)[0]
+
+    @property
+    def error_detail(self) -> str:
+        _, _, detail = self.last_error.partition(" (")
+        return detail.removesuffix(")")
+
+    @property
+    def unsent(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.SENDING, self.Status.FAILED)
 
 
 class ShortlistEntry(models.Model):

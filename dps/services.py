@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,7 +14,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +27,8 @@ from dps.selectors.search import ChildFacts, child_facts, suitability_warnings
 from placements import rules as placement_rules
 from placements.models import REPORT_CARD_AREAS, AttendancePattern, Child, Placement, Provider
 from placements.services import placement_create
+
+logger = logging.getLogger(__name__)
 
 
 def _on_dps(provider: Provider) -> bool:
@@ -87,19 +94,174 @@ def consultation_pack(consultation: Consultation, *, today: dt.date) -> tuple[st
     return subject, render_to_string("dps/email/consultation_pack.txt", context)
 
 
-def _send(
+# --- The consultation emails' outbox --------------------------------------------------------
+
+UNSENT = [ConsultationEmail.Status.QUEUED, ConsultationEmail.Status.FAILED]
+# A queued email whose after-commit task never ran (the broker was down) is picked up by the
+# scheduled retry after this long.
+QUEUED_GRACE = dt.timedelta(minutes=2)
+
+
+def _queue(
     consultation: Consultation, *, kind: str, subject: str, body: str, user: User | None
 ) -> ConsultationEmail | None:
+    """Record the email in the outbox, to be sent once the caller's transaction commits: the
+    consultation is saved whatever the mail server does. None when the school has no contact."""
     if not consultation.contact_email:
         return None
-    EmailMessage(subject=subject, body=body, to=[consultation.contact_email]).send()
-    return ConsultationEmail.objects.create(
+    now = timezone.now()
+    email = ConsultationEmail.objects.create(
         consultation=consultation,
         kind=kind,
         to=consultation.contact_email,
-        subject=subject,
-        sent_at=timezone.now(),
+        subject=subject[:200],
+        body=body,
+        status=ConsultationEmail.Status.QUEUED,
+        queued_at=now,
+        next_attempt_at=now + QUEUED_GRACE,
         sent_by=user,
+    )
+    _send_after_commit([email.pk])
+    return email
+
+
+def _send_after_commit(email_ids: list[int]) -> None:
+    from dps.tasks import consultation_email_send
+
+    def dispatch() -> None:
+        for email_id in email_ids:
+            try:
+                consultation_email_send.delay(email_id)
+            except Exception:
+                # The broker is down (or, eagerly, the send itself broke): the email stays
+                # unsent in the outbox, and the scheduled retry sends it.
+                logger.exception("Consultation email %s left for the scheduled retry", email_id)
+
+    transaction.on_commit(dispatch)
+
+
+def email_failure_reason(error: BaseException) -> str:
+    """Why an email did not go, in words an officer can act on (the technical detail after)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        reason = "The mail server refused the school's address: check the SEN contact email"
+    elif isinstance(error, smtplib.SMTPAuthenticationError):
+        reason = "The mail server refused the council's sign-in: tell the system administrator"
+    elif isinstance(error, smtplib.SMTPServerDisconnected):
+        reason = "The mail server closed the connection before the email went"
+    elif isinstance(error, smtplib.SMTPException):
+        reason = "The mail server did not accept the email"
+    elif isinstance(error, OSError):
+        reason = "The council's mail server could not be reached"
+    else:
+        reason = "The email could not be sent"
+    detail = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    return f"{reason} ({detail})"[:300]
+
+
+def email_retry_delay(attempts: int) -> dt.timedelta:
+    """The wait before trying a failed email again: 1, 2, 4 ... minutes, at most an hour."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def consultation_email_send(*, email_id: int) -> ConsultationEmail | None:
+    """Send one email of the outbox, at most once however many workers try at the same time:
+    the email is claimed with a conditional update first, and only the claimant sends it. A
+    failure is recorded (attempts, plain reason, when to try again), never raised. None when
+    the email is sent already, or another worker has it."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CONSULTATION_EMAIL_CLAIM_SECONDS)
+    claimed = (
+        ConsultationEmail.objects.filter(pk=email_id)
+        .filter(
+            Q(status__in=UNSENT) | Q(status=ConsultationEmail.Status.SENDING, claimed_at__lt=stale)
+        )
+        .update(status=ConsultationEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    email = ConsultationEmail.objects.select_related("consultation").get(pk=email_id)
+    if email.consultation.response != Consultation.Response.AWAITING:
+        # Answered or closed before its email went: the school is not asked any more.
+        email.status = ConsultationEmail.Status.CANCELLED
+        email.claimed_at = None
+        email.save(update_fields=["status", "claimed_at"])
+        return email
+    try:
+        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+    except Exception as error:
+        logger.warning("Consultation email %s not sent: %s", email_id, error)
+        email.status = ConsultationEmail.Status.FAILED
+        email.last_error = email_failure_reason(error)
+        email.next_attempt_at = timezone.now() + email_retry_delay(email.attempts)
+    else:
+        email.status = ConsultationEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.next_attempt_at = None
+    email.claimed_at = None
+    email.save(update_fields=["status", "last_error", "next_attempt_at", "sent_at", "claimed_at"])
+    return email
+
+
+def consultation_emails_send_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """The scheduled retry: send the unsent emails whose time has come (queued ones whose task
+    never ran, failed ones after their wait, ones whose worker died while sending), up to the
+    attempts setting. Returns how many went."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CONSULTATION_EMAIL_CLAIM_SECONDS)
+    due = (
+        ConsultationEmail.objects.filter(
+            Q(
+                status__in=UNSENT,
+                next_attempt_at__lte=now,
+                attempts__lt=settings.CONSULTATION_EMAIL_MAX_ATTEMPTS,
+            )
+            | Q(status=ConsultationEmail.Status.SENDING, claimed_at__lt=stale)
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for email_id in list(due):
+        email = consultation_email_send(email_id=email_id)
+        sent += email is not None and email.status == ConsultationEmail.Status.SENT
+    return sent
+
+
+@transaction.atomic
+def consultation_emails_retry(*, consultations: Iterable[Consultation]) -> list[ConsultationEmail]:
+    """An officer's "Try sending again": the consultations' unsent emails are sent now (after
+    this commits), whatever their attempts so far. Returns the emails it sent on their way."""
+    emails = list(
+        ConsultationEmail.objects.filter(
+            consultation__in=[c.pk for c in consultations], status__in=UNSENT
+        ).order_by("pk")
+    )
+    ids = [email.pk for email in emails]
+    ConsultationEmail.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+    _send_after_commit(ids)
+    return emails
+
+
+# --- Consulting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consulted:
+    """What a Consult did: the consultations it made, and those already open for schools it
+    was asked to consult again (a double submit lands here, as a success)."""
+
+    made: list[Consultation]
+    already_open: list[Consultation]
+
+
+def _open_consultation(child: Child, provider: Provider) -> Consultation | None:
+    return (
+        Consultation.objects.filter(
+            child=child, provider=provider, response=Consultation.Response.AWAITING
+        )
+        .select_related("provider")
+        .first()
     )
 
 
@@ -113,9 +275,12 @@ def consultations_send(
     provision_sought: str = "",
     parental_request_urns: set[int] | None = None,
     sent_on: dt.date | None = None,
-) -> list[Consultation]:
+) -> Consulted:
     """Consult the given schools for the child in one step: one consultation each, due when
-    dps.rules says, its pack emailed to the school's SEN contact; the shortlist entries go."""
+    dps.rules says, its pack queued to the school's SEN contact (sent after this commits); the
+    shortlist entries go. Idempotent: a school already consulted and awaiting a response is not
+    consulted again (one open consultation per child and school, enforced by the database, so
+    simultaneous submits make one consultation and one email per school)."""
     if not providers:
         raise DomainError({"urn": "Choose at least one school to consult."})
     if attendance_pattern not in AttendancePattern.values:
@@ -123,20 +288,22 @@ def consultations_send(
     sent_on = sent_on or timezone.localdate()
     parental = parental_request_urns or set()
     facts = child_facts(child, today=sent_on)
-    open_already = set(
-        Consultation.objects.filter(
+    # One order for every submit (by school), so simultaneous submits wait for each other on
+    # the first school they share instead of deadlocking.
+    providers = sorted({p.pk: p for p in providers}.values(), key=lambda p: p.pk)
+    open_already = {
+        c.provider_id: c
+        for c in Consultation.objects.filter(
             child=child, provider__in=providers, response=Consultation.Response.AWAITING
-        ).values_list("provider__name", flat=True)
-    )
-    if open_already:
-        raise DomainError(
-            {
-                "urn": f"Already consulted and awaiting a response: {', '.join(sorted(open_already))}."
-            }
-        )
+        ).select_related("provider")
+    }
     shortlist = {entry.provider_id: entry for entry in ShortlistEntry.objects.filter(child=child)}
-    made = []
+    made: list[Consultation] = []
+    already: list[Consultation] = []
     for provider in providers:
+        if provider.pk in open_already:
+            already.append(open_already[provider.pk])
+            continue
         on_dps = _on_dps(provider)
         entry = shortlist.get(provider.pk)
         consultation = Consultation(
@@ -152,41 +319,72 @@ def consultations_send(
             warnings=suitability_warnings(provider, facts, on_dps=on_dps),
             created_by=user,
         )
-        save_as(consultation, user)
+        try:
+            with transaction.atomic():
+                save_as(consultation, user)
+        except IntegrityError:
+            # Another submit consulted this school a moment ago (it waited for that one to
+            # commit): theirs stands, as if this submit had come second.
+            existing = _open_consultation(child, provider)
+            if existing is None:
+                raise
+            already.append(existing)
+            continue
         subject, body = consultation_pack(consultation, today=sent_on)
-        _send(consultation, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user)
+        _queue(
+            consultation, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user
+        )
         made.append(consultation)
     ShortlistEntry.objects.filter(child=child, provider__in=providers).delete()
-    return made
+    return Consulted(made=made, already_open=already)
 
 
-def _current(consultation: Consultation, version: int) -> Consultation:
-    current = (
+def _locked(consultation: Consultation) -> Consultation:
+    return (
         Consultation.objects.select_for_update()
         .select_related("child", "provider")
         .get(pk=consultation.pk)
     )
+
+
+def _check_version(current: Consultation, version: int) -> None:
     if current.version != version:
         raise StaleEditError(
             "Someone else changed this consultation while you were looking at it. "
             "The page now shows their change: check it and try again."
         )
+
+
+def _current(consultation: Consultation, version: int) -> Consultation:
+    current = _locked(consultation)
+    _check_version(current, version)
     return current
+
+
+@dataclass(frozen=True)
+class Chased:
+    consultation: Consultation
+    email: ConsultationEmail | None  # None: a double submit, today's reminder was queued already
 
 
 @transaction.atomic
 def consultation_chase(
     *, consultation: Consultation, version: int, user: User | None, today: dt.date | None = None
-) -> Consultation:
-    """Send the school a reminder and record the chase and its date."""
-    current = _current(consultation, version)
+) -> Chased:
+    """Record the chase and its date, and queue the school's reminder (sent after this commits,
+    retried until it goes, as the pack is). Idempotent: a second chase from the same page on the
+    same day (a double submit) queues no second reminder."""
+    today = today or timezone.localdate()
+    current = _locked(consultation)
+    if current.version == version + 1 and current.last_chased_on == today:
+        return Chased(consultation=current, email=None)
+    _check_version(current, version)
     if current.response != Consultation.Response.AWAITING:
         raise DomainError("Only a consultation awaiting a response can be chased.")
     if not current.contact_email:
         raise DomainError({"contact_email": "Add the school's SEN contact email to chase it."})
-    today = today or timezone.localdate()
     subject, body = consultation_pack(current, today=today)
-    _send(
+    email = _queue(
         current,
         kind=ConsultationEmail.Kind.CHASE,
         subject=f"Reminder: {subject}",
@@ -198,7 +396,7 @@ def consultation_chase(
     current.last_chased_on = today
     current.version += 1
     save_as(current, user)
-    return current
+    return Chased(consultation=current, email=email)
 
 
 @transaction.atomic
@@ -211,7 +409,7 @@ def consultation_contact_update(
     send_pack: bool = True,
 ) -> Consultation:
     """Change the SEN contact (on the consultation and the school) and, if the pack has not
-    gone yet, send it now."""
+    been queued yet, queue it now; packs and reminders not sent yet go to the new address now."""
     current = _current(consultation, version)
     contact_email = contact_email.strip()
     try:
@@ -223,6 +421,11 @@ def consultation_contact_update(
     current.contact_email = contact_email
     current.version += 1
     save_as(current, user)
+    waiting = list(current.emails.filter(status__in=UNSENT).values_list("pk", flat=True))
+    ConsultationEmail.objects.filter(pk__in=waiting).update(
+        to=contact_email, next_attempt_at=timezone.now()
+    )
+    _send_after_commit(waiting)
     provider = current.provider
     if provider.sen_contact_email != contact_email:
         provider.sen_contact_email = contact_email
@@ -233,7 +436,7 @@ def consultation_contact_update(
         and not current.emails.filter(kind=ConsultationEmail.Kind.PACK).exists()
     ):
         subject, body = consultation_pack(current, today=timezone.localdate())
-        _send(current, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user)
+        _queue(current, kind=ConsultationEmail.Kind.PACK, subject=subject, body=body, user=user)
     return current
 
 
@@ -291,6 +494,35 @@ def consultation_respond(
     return current
 
 
+class PlacementAlreadyMade(DomainError):
+    """Another offer for the child was accepted first: says which placement was made."""
+
+    def __init__(self, placement: Placement, accepted_on: dt.date | None) -> None:
+        self.placement = placement
+        self.accepted_on = accepted_on
+        super().__init__(
+            f"An offer for this child has already been accepted: a placement at "
+            f"{placement.provider.name} from {placement.start_date:%-d %B %Y} was made"
+            + (f" on {accepted_on:%-d %B %Y}" if accepted_on else "")
+            + ". The other offers were closed as not needed."
+        )
+
+
+def _accepted_since(current: Consultation) -> Consultation | None:
+    """The child's offer accepted since `current` was sent, other than `current` itself."""
+    return (
+        Consultation.objects.filter(
+            child_id=current.child_id,
+            placement__isnull=False,
+            accepted_on__gte=current.sent_on,
+        )
+        .exclude(pk=current.pk)
+        .select_related("placement__provider")
+        .order_by("-accepted_on", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def offer_accept(
     *,
@@ -302,9 +534,22 @@ def offer_accept(
 ) -> Placement:
     """Accept an offer: the placement is made (the child's open placement ends the day before),
     the child's other open consultations close as not needed, and the time to place (first
-    consultation sent to this acceptance, in days) is kept on the consultation."""
-    current = _current(consultation, version)
-    if current.response != Consultation.Response.OFFER or current.placement_id is not None:
+    consultation sent to this acceptance, in days) is kept on the consultation.
+
+    Every acceptance locks the child's row first, so two officers accepting two offers for one
+    child at once take turns instead of deadlocking; the second is then told which placement
+    the first made (PlacementAlreadyMade). Accepting the same offer twice (a double submit)
+    returns the placement the first made."""
+    Child.objects.select_for_update().filter(pk=consultation.child_id).first()
+    current = _locked(consultation)
+    if current.placement is not None:
+        return current.placement
+    if current.response == Consultation.Response.NOT_NEEDED:
+        accepted = _accepted_since(current)
+        if accepted is not None and accepted.placement is not None:
+            raise PlacementAlreadyMade(accepted.placement, accepted.accepted_on)
+    _check_version(current, version)
+    if current.response != Consultation.Response.OFFER:
         raise DomainError("Only an open offer can be accepted.")
     assert current.offered_fee is not None
     accepted_on = accepted_on or timezone.localdate()
@@ -351,6 +596,7 @@ def offer_accept(
             placement__isnull=True,
         )
         .exclude(pk=current.pk)
+        .order_by("pk")
     )
     for other in others:
         other.response = Consultation.Response.NOT_NEEDED

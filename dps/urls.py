@@ -47,6 +47,16 @@ urlpatterns: list = [
         name="consultation_contact",
     ),
     path("consultations/<int:pk>/accept/", consultations.accept, name="accept"),
+    path(
+        "consultations/<int:pk>/emails/retry/",
+        consultations.consultation_emails_retry,
+        name="consultation_emails_retry",
+    ),
+    path(
+        "children/<str:child_ref>/consultations/emails/retry/",
+        consultations.child_emails_retry,
+        name="child_emails_retry",
+    ),
     # The commissioners' side: running the DPS.
     path("manage/", market.overview, name="overview"),
     path("frameworks/", market.framework_list, name="framework_list"),

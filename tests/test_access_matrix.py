@@ -112,6 +112,8 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "dps:consultation_chase": ("dps.change_consultation", (POST,)),
     "dps:consultation_contact": ("dps.change_consultation", (POST,)),
     "dps:accept": ("dps.change_consultation", (POST,)),
+    "dps:consultation_emails_retry": ("dps.change_consultation", (POST,)),
+    "dps:child_emails_retry": ("dps.change_consultation", (POST,)),
     # The commissioners' side: running the DPS (commercially sensitive: MANAGE_DPS to read too).
     "dps:overview": (roles.MANAGE_DPS, (GET,)),
     "dps:framework_list": (roles.MANAGE_DPS, (GET,)),
@@ -294,6 +296,7 @@ def objects(db, commissioner) -> dict[str, Any]:
             **dict.fromkeys(
                 [
                     "dps:accept",
+                    "dps:consultation_emails_retry",
                     "dps:consultation_chase",
                     "dps:consultation_contact",
                     "dps:consultation_detail",

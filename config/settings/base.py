@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.audit_tasks.audit_prune",
         "schedule": crontab(hour=3, minute=5),
     },
+    "send-consultation-emails-not-yet-sent": {
+        "task": "dps.tasks.consultation_emails_send_due",
+        "schedule": 120.0,
+    },
 }
 # A running job writes a heartbeat every few seconds; one silent for this long has lost its
 # worker and is marked failed (core.tasks.jobs_reap), and may be claimed again.
@@ -306,6 +310,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sen-placements@wealdshire.example")
+# A mail server that accepts the connection and then hangs gives up after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Consultation emails are an outbox (dps.ConsultationEmail): one that fails is tried again
+# after 1, 2, 4 ... minutes (at most an hour apart) by its task and the beat entry above, up to
+# this many attempts; after that only an officer's "Try sending again" sends it.
+CONSULTATION_EMAIL_MAX_ATTEMPTS = env.int("CONSULTATION_EMAIL_MAX_ATTEMPTS", default=12)
+# A worker that took an email to send and did not finish in this long (it died) gives it up.
+CONSULTATION_EMAIL_CLAIM_SECONDS = 10 * 60
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

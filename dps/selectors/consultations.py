@@ -39,14 +39,54 @@ def consultations_of(child: Child) -> QuerySet[Consultation]:
     )
 
 
+def consultations_awaiting_of(child: Child) -> QuerySet[Consultation]:
+    """The child's consultations awaiting a response (at most one per school)."""
+    return Consultation.objects.filter(
+        child=child, response=Consultation.Response.AWAITING
+    ).select_related("provider")
+
+
 def consultation_detail(pk: int) -> Consultation:
     return (
         Consultation.objects.select_related("child", "provider", "placement", "created_by")
         .prefetch_related(
-            Prefetch("emails", queryset=ConsultationEmail.objects.order_by("sent_at", "id"))
+            Prefetch("emails", queryset=ConsultationEmail.objects.order_by("queued_at", "id"))
         )
         .get(pk=pk)
     )
+
+
+def _unsent() -> QuerySet[ConsultationEmail]:
+    return ConsultationEmail.objects.filter(
+        status__in=[
+            ConsultationEmail.Status.QUEUED,
+            ConsultationEmail.Status.SENDING,
+            ConsultationEmail.Status.FAILED,
+        ]
+    ).select_related("consultation__provider")
+
+
+def emails_unsent_of_child(child: Child) -> QuerySet[ConsultationEmail]:
+    """The emails about the child's consultations not sent yet, oldest first."""
+    return _unsent().filter(consultation__child=child).order_by("queued_at", "id")
+
+
+def emails_failed_of(consultations: list[Consultation]) -> list[ConsultationEmail]:
+    """Those of the consultations' emails whose last attempt failed, oldest first."""
+    return list(
+        ConsultationEmail.objects.filter(
+            consultation__in=[c.pk for c in consultations],
+            status=ConsultationEmail.Status.FAILED,
+        )
+        .select_related("consultation__provider")
+        .order_by("queued_at", "id")
+    )
+
+
+def emails_sent_among(email_ids: list[int]) -> int:
+    return ConsultationEmail.objects.filter(
+        pk__in=email_ids, status=ConsultationEmail.Status.SENT
+    ).count()
 
 
 @dataclass

@@ -144,17 +144,20 @@ def shortlist_remove(request: HttpRequest, child_ref: str, urn: int) -> HttpResp
 @require_POST
 @permission_required(ADD, raise_exception=True)
 def consult(request: HttpRequest, child_ref: str) -> HttpResponse:
-    """Consult the ticked shortlisted schools in one step: each gets its pack by email."""
+    """Consult the ticked shortlisted schools in one step: each gets its pack by email. A school
+    already consulted and awaiting a response (a double submit) is reported, not consulted again."""
     child = _child(child_ref)
     entries = list(consultation_selectors.shortlist_of(child))
-    form = ConsultForm(request.POST, choices=[(e.provider.urn, e.provider.name) for e in entries])
+    awaiting = list(consultation_selectors.consultations_awaiting_of(child))
+    schools = {e.provider.urn: e.provider for e in entries}
+    schools.update({c.provider.urn: c.provider for c in awaiting})
+    form = ConsultForm(request.POST, choices=[(urn, p.name) for urn, p in schools.items()])
     if form.is_valid():
         wanted = set(form.cleaned_data["urn"])
-        providers = [e.provider for e in entries if e.provider.urn in wanted]
         try:
-            made = services.consultations_send(
+            consulted = services.consultations_send(
                 child=child,
-                providers=providers,
+                providers=[p for urn, p in schools.items() if urn in wanted],
                 user=_user(request),
                 attendance_pattern=form.cleaned_data["attendance_pattern"],
                 provision_sought=form.cleaned_data["provision_sought"],
@@ -162,21 +165,53 @@ def consult(request: HttpRequest, child_ref: str) -> HttpResponse:
         except DomainError as error:
             error.add_to_form(form)
         else:
-            unsent = [c.provider.name for c in made if not c.contact_email]
-            messages.success(
-                request,
-                f"{len(made)} school{'s' if len(made) != 1 else ''} consulted. "
-                f"Responses are due by {made[0].due_on:%-d %B %Y}.",
-            )
-            if unsent:
-                messages.warning(
-                    request,
-                    "No SEN contact email is held for "
-                    + ", ".join(unsent)
-                    + ": add one on the consultation to send its pack.",
-                )
+            _consulted_messages(request, consulted)
             return redirect("dps:child_consultations", child_ref=child.child_ref)
     return _shortlist_page(request, child, consult_form=form, status=400)
+
+
+def _consulted_messages(request: HttpRequest, consulted: services.Consulted) -> None:
+    made = consulted.made
+    if made:
+        messages.success(
+            request,
+            f"{len(made)} school{'s' if len(made) != 1 else ''} consulted. "
+            f"Responses are due by {made[0].due_on:%-d %B %Y}.",
+        )
+    for c in consulted.already_open:
+        (messages.success if not made else messages.info)(
+            request,
+            f"{c.provider.name} was already consulted on {c.sent_on:%-d %B %Y} and is awaiting "
+            "a response: not consulted again.",
+        )
+    no_contact = [c.provider.name for c in made if not c.contact_email]
+    if no_contact:
+        messages.warning(
+            request,
+            f"No SEN contact email is held for {', '.join(no_contact)}: "
+            "add one on the consultation to send its pack.",
+        )
+    _unsent_warning(request, made)
+
+
+def _sentence_part(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _unsent_warning(request: HttpRequest, consultations: list[Consultation]) -> None:
+    """Say which schools' emails did not go (the mail server was down, say): they are kept and
+    tried again, and the pages list them."""
+    failed = consultation_selectors.emails_failed_of(consultations)
+    if failed:
+        schools = sorted({e.consultation.provider.name for e in failed})
+        one = len(failed) == 1
+        messages.warning(
+            request,
+            f"The email{'' if one else 's'} to {', '.join(schools)} "
+            f"{'has' if one else 'have'} not been sent yet: "
+            f"{_sentence_part(failed[0].plain_reason)}. {'It is' if one else 'They are'} kept "
+            "and tried again automatically, or with Try sending again.",
+        )
 
 
 @require_GET
@@ -189,6 +224,7 @@ def child_consultations(request: HttpRequest, child_ref: str) -> HttpResponse:
         {
             "child": child,
             "consultations": list(consultation_selectors.consultations_of(child)),
+            "unsent_emails": list(consultation_selectors.emails_unsent_of_child(child)),
             "today": timezone.localdate(),
             "nav_section": "children",
         },
@@ -215,6 +251,7 @@ def _detail_page(
             "contact_form": contact_form
             or ContactForm(initial={**version, "contact_email": consultation.contact_email}),
             "version": consultation.version,
+            "unsent_emails": [e for e in consultation.emails.all() if e.unsent],
             "today": timezone.localdate(),
             "nav_section": "children",
         },
@@ -256,6 +293,13 @@ def consultation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _consultation(pk), response_form=form, status=400)
 
 
+def _back(request: HttpRequest, default: HttpResponse) -> HttpResponse:
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(nxt)
+    return default
+
+
 @require_POST
 @permission_required(CHANGE, raise_exception=True)
 def consultation_chase(request: HttpRequest, pk: int) -> HttpResponse:
@@ -264,17 +308,49 @@ def consultation_chase(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise DomainError("The page was out of date: try again.")
-        services.consultation_chase(
+        chased = services.consultation_chase(
             consultation=consultation, version=form.cleaned_data["version"], user=_user(request)
         )
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Reminder sent to {consultation.provider.name}.")
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(nxt)
-    return redirect("dps:consultation_detail", pk=pk)
+        if chased.email is None:
+            messages.success(
+                request, f"A reminder to {consultation.provider.name} was already sent today."
+            )
+        else:
+            messages.success(request, f"Reminder to {consultation.provider.name} recorded.")
+            _unsent_warning(request, [chased.consultation])
+    return _back(request, redirect("dps:consultation_detail", pk=pk))
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def consultation_emails_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try sending again the consultation's emails not sent yet."""
+    consultation = _consultation(pk)
+    _retry(request, [consultation])
+    return _back(request, redirect("dps:consultation_detail", pk=pk))
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def child_emails_retry(request: HttpRequest, child_ref: str) -> HttpResponse:
+    """Try sending again every consultation email for the child not sent yet."""
+    child = _child(child_ref)
+    _retry(request, list(consultation_selectors.consultations_of(child)))
+    return redirect("dps:child_consultations", child_ref=child.child_ref)
+
+
+def _retry(request: HttpRequest, consultations: list[Consultation]) -> None:
+    tried = services.consultation_emails_retry(consultations=consultations)
+    if not tried:
+        messages.info(request, "Every email has been sent: there was nothing to send again.")
+        return
+    sent = consultation_selectors.emails_sent_among([e.pk for e in tried])
+    if sent:
+        messages.success(request, f"{sent} email{'s' if sent != 1 else ''} sent.")
+    _unsent_warning(request, consultations)
 
 
 @require_POST
@@ -322,6 +398,7 @@ def _compare_page(
     child: Child,
     *,
     failed: tuple[int, AcceptForm] | None = None,
+    already_made: services.PlacementAlreadyMade | None = None,
     status: int = 200,
 ) -> HttpResponse:
     from django.conf import settings
@@ -343,6 +420,7 @@ def _compare_page(
         {
             "child": child,
             "rows": [(row, forms[row.consultation.pk]) for row in rows],
+            "already_made": already_made,
             "quality_weight": settings.DPS_QUALITY_WEIGHT,
             "cost_weight": settings.DPS_COST_WEIGHT,
             "nav_section": "children",
@@ -364,6 +442,8 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
                 start_date=form.cleaned_data["start_date"],
                 user=_user(request),
             )
+        except services.PlacementAlreadyMade as already:
+            return _compare_page(request, consultation.child, already_made=already, status=409)
         except DomainError as error:
             error.add_to_form(form)
         else:

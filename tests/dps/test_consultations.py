@@ -68,19 +68,22 @@ def _dps_school(name: str, quality: str = "80", **kwargs):
     return provider
 
 
-def test_consulting_sends_a_pack_with_no_more_personal_data_than_needed(child, officer):
+def test_consulting_sends_a_pack_with_no_more_personal_data_than_needed(
+    child, officer, django_capture_on_commit_callbacks
+):
     on_dps = _dps_school("Oak School")
     outside = ProviderFactory(name="Parents' Choice School", sen_contact_email="senco@pc.example")
     services.shortlist_add(child=child, providers=[on_dps], user=officer)
     services.shortlist_add(child=child, providers=[outside], user=officer, parental_request=True)
-    made = services.consultations_send(
-        child=child,
-        providers=[on_dps, outside],
-        user=officer,
-        provision_sought="Small classes, speech and language therapy",
-        sent_on=dt.date(2026, 3, 2),
-    )
-    assert [c.due_on for c in made] == [dt.date(2026, 3, 17)] * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        consulted = services.consultations_send(
+            child=child,
+            providers=[on_dps, outside],
+            user=officer,
+            provision_sought="Small classes, speech and language therapy",
+            sent_on=dt.date(2026, 3, 2),
+        )
+    assert [c.due_on for c in consulted.made] == [dt.date(2026, 3, 17)] * 2
     assert not ShortlistEntry.objects.filter(child=child).exists()
     outside_consultation = Consultation.objects.get(provider=outside)
     assert outside_consultation.on_dps is False
@@ -97,39 +100,47 @@ def test_consulting_sends_a_pack_with_no_more_personal_data_than_needed(child, o
     assert "ASD" in body
     assert "Small classes" in body
     assert "not on the council's DPS" in body
-    assert ConsultationEmail.objects.filter(kind="pack").count() == 2
+    assert ConsultationEmail.objects.filter(kind="pack", status="sent").count() == 2
 
 
 def test_a_school_without_a_contact_is_consulted_and_emailed_once_a_contact_is_added(
-    child, officer
+    child, officer, django_capture_on_commit_callbacks
 ):
     school = ProviderFactory(name="No Contact School", sen_contact_email="")
-    (consultation,) = services.consultations_send(child=child, providers=[school], user=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        (consultation,) = services.consultations_send(
+            child=child, providers=[school], user=officer
+        ).made
     assert mail.outbox == []
-    services.consultation_contact_update(
-        consultation=consultation,
-        version=consultation.version,
-        contact_email="a@b.example",
-        user=officer,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consultation_contact_update(
+            consultation=consultation,
+            version=consultation.version,
+            contact_email="a@b.example",
+            user=officer,
+        )
     assert mail.outbox[0].to == ["a@b.example"]
     school.refresh_from_db()
     assert school.sen_contact_email == "a@b.example"
 
 
-def test_chase_emails_a_reminder_and_records_the_date(child, officer):
+def test_chase_emails_a_reminder_and_records_the_date(
+    child, officer, django_capture_on_commit_callbacks
+):
     consultation = ConsultationFactory(
         child=child, contact_email="sen@x.example", sent_on=dt.date(2026, 1, 5)
     )
-    services.consultation_chase(
-        consultation=consultation,
-        version=consultation.version,
-        user=officer,
-        today=dt.date(2026, 1, 26),
-    )
+    for _ in range(2):  # the second is a double submit from the same page: no second reminder
+        with django_capture_on_commit_callbacks(execute=True):
+            services.consultation_chase(
+                consultation=consultation,
+                version=consultation.version,
+                user=officer,
+                today=dt.date(2026, 1, 26),
+            )
     consultation.refresh_from_db()
     assert consultation.last_chased_on == dt.date(2026, 1, 26)
-    assert mail.outbox[0].subject.startswith("Reminder:")
+    assert [m.subject[:9] for m in mail.outbox] == ["Reminder:"]
     assert consultation.emails.get().kind == "chase"
 
 
@@ -216,10 +227,19 @@ def test_accepting_an_offer_places_the_child_and_closes_the_rest(child, officer)
     assert Consultation.objects.get(pk=second.pk).response == "not_needed"
     assert Consultation.objects.get(pk=third.pk).response == "not_needed"
     assert Placement.objects.filter(child=child, end_date__isnull=True).get() == placement
-    with pytest.raises(DomainError):
+    # Accepting the same offer again (a double submit) makes no second placement.
+    again = services.offer_accept(
+        consultation=first, version=first.version - 1, start_date=dt.date(2026, 4, 13), user=officer
+    )
+    assert again == placement
+    # Accepting another offer from a page opened before: told which placement was made.
+    with pytest.raises(services.PlacementAlreadyMade) as error:
         services.offer_accept(
-            consultation=first, version=first.version, start_date=dt.date(2026, 4, 13), user=officer
+            consultation=second, version=2, start_date=dt.date(2026, 4, 13), user=officer
         )
+    assert error.value.placement == placement
+    assert "a placement at Ash School from 13 April 2026 was made" in error.value.messages[0]
+    assert Placement.objects.filter(child=child).count() == 2
 
 
 def test_pages_of_the_journey_open(officer_client, child):
