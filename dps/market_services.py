@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import save_as
-from core.idempotency import submit_once
+from core.idempotency import save_unique, submit_once
 from core.signals import figures_changed_on_commit
 from placements.models import Placement, Provider
 
@@ -86,18 +86,19 @@ def lot_save(
     user: User | None,
 ) -> Lot:
     """Create a lot of `framework`, or change `lot`."""
+    taken = {"number": f"{framework} already has a lot {number}"}
     clash = Lot.objects.filter(framework=framework, number=number)
     if lot is not None:
         clash = clash.exclude(pk=lot.pk)
     if clash.exists():
-        raise DomainError({"number": f"{framework} already has a lot {number}"})
+        raise DomainError(taken)
     item = lot or Lot(framework=framework)
     item.number = number
     item.name = name.strip()
     item.description = description.strip()
     item.block_contract_eligible = block_contract_eligible
     full_clean_or_raise(item)
-    item.save()
+    save_unique(item, user, taken=taken)
     return item
 
 
@@ -276,10 +277,9 @@ def uplift_create(
     received_on: dt.date,
     user: User | None,
 ) -> UpliftRequest:
+    taken = {"academic_year": "This provider already has an uplift request for this year"}
     if UpliftRequest.objects.filter(provider=provider, academic_year=academic_year).exists():
-        raise DomainError(
-            {"academic_year": "This provider already has an uplift request for this year"}
-        )
+        raise DomainError(taken)
     if not justification.strip():
         raise DomainError({"justification": "Enter the provider's justification"})
     item = UpliftRequest(
@@ -291,7 +291,7 @@ def uplift_create(
         received_on=received_on,
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
+    save_unique(item, user, taken=taken)
     return item
 
 
