@@ -93,3 +93,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.label or self.object_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionToken(models.Model):
+    """One create form's one-time token (core.idempotency): the first submission claims it, and
+    names the record it made; a repeat of the same form finds that record instead of making
+    another. Deleted after SUBMISSION_TOKEN_RETENTION_HOURS."""
+
+    token = models.UUIDField(unique=True)
+    # What the first submission made: its model's label and primary key.
+    kind = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.kind} {self.object_id}"

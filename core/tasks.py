@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .idempotency import submission_tokens_expire as _submission_tokens_expire
 from .services import jobs_reap as _jobs_reap
 
 
@@ -11,3 +12,9 @@ from .services import jobs_reap as _jobs_reap
 def jobs_reap() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): fail running jobs whose worker stopped."""
     return _jobs_reap()
+
+
+@shared_task(name="core.tasks.submission_tokens_expire")  # type: ignore[untyped-decorator]
+def submission_tokens_expire() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): forget create forms' tokens after a day."""
+    return _submission_tokens_expire()

@@ -8,6 +8,7 @@ else's save is refused (docs/adr/0002)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import save_as
+from core.idempotency import save_unique, submit_once
 from core.signals import figures_changed_on_commit
 from placements.models import Placement, Provider
 
@@ -84,18 +86,19 @@ def lot_save(
     user: User | None,
 ) -> Lot:
     """Create a lot of `framework`, or change `lot`."""
+    taken = {"number": f"{framework} already has a lot {number}"}
     clash = Lot.objects.filter(framework=framework, number=number)
     if lot is not None:
         clash = clash.exclude(pk=lot.pk)
     if clash.exists():
-        raise DomainError({"number": f"{framework} already has a lot {number}"})
+        raise DomainError(taken)
     item = lot or Lot(framework=framework)
     item.number = number
     item.name = name.strip()
     item.description = description.strip()
     item.block_contract_eligible = block_contract_eligible
     full_clean_or_raise(item)
-    item.save()
+    save_unique(item, user, taken=taken)
     return item
 
 
@@ -274,10 +277,9 @@ def uplift_create(
     received_on: dt.date,
     user: User | None,
 ) -> UpliftRequest:
+    taken = {"academic_year": "This provider already has an uplift request for this year"}
     if UpliftRequest.objects.filter(provider=provider, academic_year=academic_year).exists():
-        raise DomainError(
-            {"academic_year": "This provider already has an uplift request for this year"}
-        )
+        raise DomainError(taken)
     if not justification.strip():
         raise DomainError({"justification": "Enter the provider's justification"})
     item = UpliftRequest(
@@ -289,7 +291,7 @@ def uplift_create(
         received_on=received_on,
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
+    save_unique(item, user, taken=taken)
     return item
 
 
@@ -362,28 +364,35 @@ def block_contract_create(
     price_per_place: Decimal,
     start_date: dt.date,
     end_date: dt.date,
+    submission_token: uuid.UUID | None = None,
     user: User | None,
 ) -> BlockContract:
-    errors = _block_contract_errors(
-        provider=provider,
-        lot=lot,
-        places_reserved=places_reserved,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    if errors:
-        raise DomainError(errors)
-    item = BlockContract(
-        provider=provider,
-        lot=lot,
-        places_reserved=places_reserved,
-        price_per_place=price_per_place,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
-    return item
+    """Reserve places at a provider. Two identical block contracts can be meant (no natural
+    key), so the form's `submission_token` makes a repeated form return the first one."""
+
+    def create() -> BlockContract:
+        errors = _block_contract_errors(
+            provider=provider,
+            lot=lot,
+            places_reserved=places_reserved,
+            start_date=start_date,
+            end_date=end_date,
+        )
+        if errors:
+            raise DomainError(errors)
+        item = BlockContract(
+            provider=provider,
+            lot=lot,
+            places_reserved=places_reserved,
+            price_per_place=price_per_place,
+            start_date=start_date,
+            end_date=end_date,
+        )
+        full_clean_or_raise(item, exclude=["version"])
+        save_as(item, user)
+        return item
+
+    return submit_once(token=submission_token, user=user, model=BlockContract, create=create)
 
 
 def _block_contract_errors(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -205,7 +206,7 @@ class Contract(models.Model):
         EXPIRED = "expired", "Expired"
         TERMINATED = "terminated", "Terminated"
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="contracts", null=True, blank=True
@@ -229,6 +230,8 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="contract_dates_valid"
             ),
+            # "DPS-001" and "dps-001" are one contract. Upper, as PostgreSQL's iexact compares.
+            models.UniqueConstraint(Upper("reference"), name="contract_reference_unique_any_case"),
         ]
 
     def __str__(self) -> str:

@@ -310,6 +310,9 @@ def agreed_placement_record(
         .get(pk=request_id)
     )
     if item.placement_id is not None:
+        recorded = Placement.objects.get(pk=item.placement_id)
+        if recorded.start_date == start_date and recorded.attendance_pattern == attendance_pattern:
+            return recorded  # the same form sent twice: the placement it recorded
         raise DomainError("The agreed placement has already been recorded")
     provider = item.provider
     if provider is None or not can_record_placement(item):

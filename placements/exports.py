@@ -8,6 +8,7 @@ to write, longer than a request may run) to MEDIA_ROOT/exports/, with its progre
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from core import downloads
+from core.idempotency import submit_once
 from core.models import Job
 from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
 from placements.models import Placement
@@ -77,13 +79,18 @@ def export_file(job: Job) -> Path:
 
 
 @transaction.atomic
-def register_export_start(*, user: User | None) -> Job:
-    """Schedule writing the whole register as CSV; its page shows the progress, then the file."""
-    job = job_create(kind=REGISTER_EXPORT_JOB, user=user, result={})
-    from placements.tasks import run_register_export
+def register_export_start(*, user: User | None, submission_token: uuid.UUID | None = None) -> Job:
+    """Schedule writing the whole register as CSV; its page shows the progress, then the file.
+    The button's `submission_token` makes a double click start one job (core.idempotency)."""
 
-    transaction.on_commit(lambda: run_register_export.delay(job.pk))
-    return job
+    def start() -> Job:
+        job = job_create(kind=REGISTER_EXPORT_JOB, user=user, result={})
+        from placements.tasks import run_register_export
+
+        transaction.on_commit(lambda: run_register_export.delay(job.pk))
+        return job
+
+    return submit_once(token=submission_token, user=user, model=Job, create=start)
 
 
 def register_export_run(*, job_id: int) -> dict[str, Any]:

@@ -627,6 +627,11 @@ class AnnualReview(models.Model):
                 condition=Q(decision_date__isnull=True) | Q(decision_date__gte=F("meeting_date")),
                 name="annual_review_decision_after_meeting",
             ),
+            models.UniqueConstraint(
+                fields=["ehcp", "meeting_date"],
+                name="annual_review_one_per_meeting",
+                violation_error_message="This plan already has an annual review on that date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -644,6 +649,13 @@ class PhaseTransfer(models.Model):
 
     class Meta:
         ordering = ["ehcp", "due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ehcp", "due_date"],
+                name="phase_transfer_one_per_due_date",
+                violation_error_message="This plan already has a phase transfer due on that date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Phase transfer of {self.ehcp} due {self.due_date}"

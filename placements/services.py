@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import history_user_set, save_as
+from core.idempotency import save_unique
 from core.signals import figures_changed_on_commit
 
 from . import rules
@@ -416,6 +417,9 @@ def annual_review_add(
         raise DomainError(
             {"draft_amended_plan_date": "Only a decision to amend the plan has a draft"}
         )
+    taken = {"meeting_date": f"This plan already has an annual review on {meeting_date:%-d %B %Y}"}
+    if AnnualReview.objects.filter(ehcp=ehcp, meeting_date=meeting_date).exists():
+        raise DomainError(taken)
     review = AnnualReview(
         ehcp=ehcp,
         meeting_date=meeting_date,
@@ -424,7 +428,7 @@ def annual_review_add(
         draft_amended_plan_date=draft_amended_plan_date,
     )
     full_clean_or_raise(review)
-    save_as(review, user)
+    save_unique(review, user, taken=taken)
     return review
 
 
@@ -458,10 +462,9 @@ def named_setting_add(
         raise DomainError(
             {"sen2_setting_other": "Only for the setting code 'Other': choose it or clear this"}
         )
+    taken = {"rank": "The plan already names a setting of this rank: remove it first"}
     if NamedSetting.objects.filter(ehcp=ehcp, rank=rank).exists():
-        raise DomainError(
-            {"rank": "The plan already names a setting of this rank: remove it first"}
-        )
+        raise DomainError(taken)
     setting = NamedSetting(
         ehcp=ehcp,
         rank=rank,
@@ -472,7 +475,7 @@ def named_setting_add(
         resourced_provision=resourced_provision,
     )
     full_clean_or_raise(setting)
-    save_as(setting, user)
+    save_unique(setting, user, taken=taken)
     return setting
 
 
@@ -498,7 +501,10 @@ def phase_transfer_add(
         raise DomainError(
             {"final_plan_date": "The amended plan must be on or after the plan was issued"}
         )
+    taken = {"due_date": f"This plan already has a phase transfer due on {due_date:%-d %B %Y}"}
+    if PhaseTransfer.objects.filter(ehcp=ehcp, due_date=due_date).exists():
+        raise DomainError(taken)
     transfer = PhaseTransfer(ehcp=ehcp, due_date=due_date, final_plan_date=final_plan_date)
     full_clean_or_raise(transfer)
-    save_as(transfer, user)
+    save_unique(transfer, user, taken=taken)
     return transfer

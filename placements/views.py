@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, calendar, disclosure, downloads, roles
+from core import audit, calendar, disclosure, downloads, idempotency, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
 from core.models import Job
@@ -240,7 +240,9 @@ def placement_export(request: HttpRequest) -> HttpResponse:
 @permission_required(roles.CASEWORK, raise_exception=True)
 def placement_export_start(request: HttpRequest) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
-    job = exports.register_export_start(user=user)
+    job = exports.register_export_start(
+        user=user, submission_token=idempotency.token_from(request.POST)
+    )
     return redirect("placements:placement_export_job", job_id=job.pk)
 
 

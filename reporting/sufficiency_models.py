@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from placements import rules
@@ -26,7 +28,7 @@ YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 class SufficiencyScenario(models.Model):
     """A what-if: its own planned places, and optionally a change in the rate of new EHCPs."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     ehcp_change_percent = models.DecimalField(
         "change in new EHCPs (%)",
@@ -57,6 +59,10 @@ class SufficiencyScenario(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One scenario per name whatever the case (Upper, as PostgreSQL's iexact compares).
+            models.UniqueConstraint(Upper("name"), name="scenario_name_unique_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -91,6 +97,20 @@ class PlannedPlaces(models.Model):
     class Meta:
         ordering = ["academic_year", "setting_group", "phase", "need"]
         verbose_name_plural = "planned places"
+        # One line per forecast cell (provision, phase, need, year) in the council's plan and in
+        # each scenario: more places in a cell are a change to its line, not a second line.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting_group", "phase", "need", "academic_year"],
+                condition=Q(scenario__isnull=True),
+                name="planned_places_one_line_per_cell_in_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["scenario", "setting_group", "phase", "need", "academic_year"],
+                condition=Q(scenario__isnull=False),
+                name="planned_places_one_line_per_cell_in_scenario",
+            ),
+        ]
         permissions = [("manage_sufficiency", "Can edit planned places and sufficiency scenarios")]
 
     def __str__(self) -> str:

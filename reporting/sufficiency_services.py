@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise
 from core.history import history_user_set, save_as
+from core.idempotency import save_unique
 from placements.models import Provider
 
 from . import loader, sufficiency
@@ -232,9 +233,31 @@ def planned_places_add(
     )
     full_clean_or_raise(line)
     with transaction.atomic():
-        save_as(line, user)
+        _cell_check(line)
+        save_unique(line, user, taken=CELL_TAKEN)
         _baseline_refresh()
     return line
+
+
+CELL_TAKEN = {
+    "academic_year": "There are already planned places for this provision, phase, need and year: "
+    "change their line instead"
+}
+
+
+def _cell_check(line: PlannedPlaces) -> None:
+    """One line per forecast cell, in the council's plan and in each scenario."""
+    clash = PlannedPlaces.objects.filter(
+        scenario=line.scenario,
+        setting_group=line.setting_group,
+        phase=line.phase,
+        need=line.need,
+        academic_year=line.academic_year,
+    )
+    if line.pk is not None:
+        clash = clash.exclude(pk=line.pk)
+    if clash.exists():
+        raise DomainError(CELL_TAKEN)
 
 
 def _baseline_refresh() -> None:
@@ -389,8 +412,9 @@ def planned_places_update(
         line.need = need
         line.note = note.strip()
         full_clean_or_raise(line, exclude=["version"])
+        _cell_check(line)
         line.version += 1
-        save_as(line, user)
+        save_unique(line, user, taken=CELL_TAKEN)
         _places_changed(line.scenario)
     return line
 

@@ -255,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dps.tasks.consultation_emails_send_due",
         "schedule": 120.0,
     },
+    "submission-tokens-expire-nightly": {
+        "task": "core.tasks.submission_tokens_expire",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 # A running job writes a heartbeat every few seconds; one silent for this long has lost its
 # worker and is marked failed (core.tasks.jobs_reap), and may be claimed again.
@@ -297,6 +301,10 @@ SEN2_DSCO = env("SEN2_DSCO", default="")
 # The audit log of reads and downloads (core.audit) keeps events this long, then the nightly
 # task core.audit_tasks.audit_prune deletes them.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+
+# A create form's submission token (core.idempotency) is kept this long: a repeat of the form
+# within it finds what the first submission made. The nightly task deletes older ones.
+SUBMISSION_TOKEN_RETENTION_HOURS = env.int("SUBMISSION_TOKEN_RETENTION_HOURS", default=24)
 
 # Counts from 1 to this are shown as `c` to people without casework (core.disclosure).
 SMALL_NUMBER_THRESHOLD = 4

@@ -10,9 +10,10 @@ from django.forms import BaseForm, BoundField
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core import calendar, money
+from core import calendar, idempotency, money
 from core.navigation import nav_for
 
 register = template.Library()
@@ -52,6 +53,17 @@ def govuk_field(
             "width": width,
             "hint": hint or field.help_text,
         },
+    )
+
+
+@register.simple_tag
+def submission_token() -> SafeString:
+    """A hidden input with a fresh token, for a create form with no natural key: the service's
+    `core.idempotency.submit_once` makes one record however often the form is sent."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">',
+        idempotency.TOKEN_FIELD,
+        idempotency.token_new(),
     )
 
 

@@ -41,8 +41,10 @@ def render_form(
     back_label: str,
     intro: str = "",
     status: int = 200,
+    once: bool = False,
 ) -> HttpResponse:
-    """The shared page for a simple create or edit form: one column of GOV.UK fields."""
+    """The shared page for a simple create or edit form: one column of GOV.UK fields. `once`:
+    a create with no natural key, whose form carries a submission token (core.idempotency)."""
     return render(
         request,
         "dps/market/form.html",
@@ -53,6 +55,7 @@ def render_form(
             "back_url": back_url,
             "back_label": back_label,
             "intro": intro,
+            "once": once,
             "nav_section": SECTION,
         },
         status=status,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import calendar, roles
+from core import calendar, idempotency, roles
 from core.editing import versioned_save
 from core.errors import DomainError
 from dps import market_rules
@@ -287,6 +287,7 @@ def block_create(request: HttpRequest) -> HttpResponse:
                 price_per_place=data["price_per_place"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
+                submission_token=idempotency.token_from(request.POST),
                 user=request.user,
             )
         except DomainError as error:
@@ -297,6 +298,7 @@ def block_create(request: HttpRequest) -> HttpResponse:
     return render_form(
         request,
         form,
+        once=True,
         title="Add a block contract",
         button="Save block contract",
         back_url=reverse("dps:block_list"),

@@ -222,6 +222,9 @@ def placement_record(request: HttpRequest, pk: int) -> HttpResponse:
         item = selectors.request_detail(request_id=pk)
     except PanelRequest.DoesNotExist as error:
         raise Http404("No panel request with that number") from error
+    if item.placement_id is not None:  # recorded already, perhaps by this form sent twice
+        messages.info(request, "The agreed placement has been recorded.")
+        return redirect("panel:request_detail", pk=item.pk)
     if not services.can_record_placement(item):
         messages.error(request, "There is no agreed placement to record for this request.")
         return redirect("panel:request_detail", pk=item.pk)
