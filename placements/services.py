@@ -10,9 +10,9 @@ from typing import Final
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
 from core.signals import figures_changed_on_commit
 
@@ -157,13 +157,8 @@ def placement_create(
     _check_overlap(placement)
     _validate_constraints(placement)
     history_user_set(placement, user)
-    try:
-        with transaction.atomic():
-            placement.save()
-    except IntegrityError as error:
-        raise DomainError(
-            "This child already has a placement at that provider from that date."
-        ) from error
+    with refuse_duplicate("This child already has a placement at that provider from that date."):
+        placement.save()
     figures_changed_on_commit(Placement, f"placement {placement.pk} created")
     return placement
 
@@ -458,10 +453,9 @@ def named_setting_add(
         raise DomainError(
             {"sen2_setting_other": "Only for the setting code 'Other': choose it or clear this"}
         )
+    taken = {"rank": "The plan already names a setting of this rank: remove it first"}
     if NamedSetting.objects.filter(ehcp=ehcp, rank=rank).exists():
-        raise DomainError(
-            {"rank": "The plan already names a setting of this rank: remove it first"}
-        )
+        raise DomainError(taken)
     setting = NamedSetting(
         ehcp=ehcp,
         rank=rank,
@@ -472,7 +466,8 @@ def named_setting_add(
         resourced_provision=resourced_provision,
     )
     full_clean_or_raise(setting)
-    save_as(setting, user)
+    with refuse_duplicate(taken):
+        save_as(setting, user)
     return setting
 
 
