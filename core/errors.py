@@ -52,10 +52,12 @@ class DomainError(Exception):
 
 
 def full_clean_or_raise(instance: Model, *, exclude: list[str] | None = None) -> None:
-    """Field validation as a DomainError. Constraints are left to the caller, to check after the
-    domain rules, whose messages say more than a constraint name."""
+    """Field validation as a DomainError. Uniqueness and constraints are left to the caller: to
+    check after the domain rules, whose messages say more than a constraint name, and to
+    `refuse_duplicate` at the save, so a duplicate is told in those words even when another save
+    lands between the check and this one."""
     try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
 
