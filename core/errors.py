@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.forms import BaseForm
 
@@ -50,13 +52,44 @@ class DomainError(Exception):
 
 
 def full_clean_or_raise(instance: Model, *, exclude: list[str] | None = None) -> None:
-    """Field validation as a DomainError. Constraints are left to the caller, to check after the
-    domain rules, whose messages say more than a constraint name."""
+    """Field validation as a DomainError. Uniqueness and constraints are left to the caller: to
+    check after the domain rules, whose messages say more than a constraint name, and to
+    `refuse_duplicate` at the save, so a duplicate is told in those words even when another save
+    lands between the check and this one."""
     try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise DomainError.from_validation_error(error) from error
 
 
 class StaleEditError(DomainError):
     """Someone else saved the record after this form was opened."""
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    return (
+        getattr(cause, "sqlstate", None) == "23505"  # PostgreSQL's unique_violation
+        or getattr(cause, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+    )
+
+
+@contextmanager
+def refuse_duplicate(
+    message: str | Mapping[str, list[str] | str] | Mapping[str | None, list[str] | str],
+) -> Iterator[None]:
+    """Save inside this the record a service has just checked is not there already.
+
+    Two identical saves at the same moment can both pass that check; the unique constraint then
+    refuses the second. This turns that refusal into `DomainError(message)`, the same message the
+    check gives, so the second person sees "already exists" beside the field, not an error page.
+    The save runs in a savepoint, so the service's transaction can still be used (and rolled
+    back) after it. Other integrity errors are faults, not duplicates, and are raised as they are.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if not _is_unique_violation(error):
+            raise
+        raise DomainError(message) from error

@@ -21,7 +21,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .errors import DomainError
-from .history import save_as
 from .models import SubmissionToken
 
 TOKEN_FIELD = "submission_token"  # noqa: S105 - a form field name, not a secret
@@ -87,17 +86,6 @@ def _earlier(*, token: uuid.UUID, user: User | None, model: type[Made]) -> Made:
     if made is None:
         raise DomainError(GONE)
     return made
-
-
-def save_unique(instance: models.Model, user: User | None, *, taken: Mapping[str, str]) -> None:
-    """Save a record whose natural key is a unique constraint. The service checks the key
-    first, for the message; two identical posts at once can both pass that check, and the
-    second save then meets the constraint: it gets the same message (`taken`), not a 500."""
-    try:
-        with transaction.atomic():
-            save_as(instance, user)
-    except IntegrityError as error:
-        raise DomainError(taken) from error
 
 
 def submission_tokens_expire(*, now: dt.datetime | None = None) -> int:

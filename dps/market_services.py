@@ -14,11 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import save_as
-from core.idempotency import save_unique, submit_once
+from core.idempotency import submit_once
 from core.signals import figures_changed_on_commit
 from placements.models import Placement, Provider
 
@@ -33,6 +33,10 @@ from .models import (
     Membership,
     UpliftRequest,
 )
+
+FRAMEWORK_TAKEN = "There is already a framework with this name"
+FEE_TAKEN = "This provider already has a fee for this year, pattern and band: edit it"
+UPLIFT_TAKEN = "This provider already has an uplift request for this year"
 
 STALE = "Someone else saved this record after you opened it. The form shows their values: check them and save again."
 
@@ -62,7 +66,7 @@ def framework_save(
     if framework is not None:
         clash = clash.exclude(pk=framework.pk)
     if clash.exists():
-        raise DomainError({"name": "There is already a framework with this name"})
+        raise DomainError({"name": FRAMEWORK_TAKEN})
     item = framework or Framework()
     item.name = name
     item.start_date = start_date
@@ -70,7 +74,8 @@ def framework_save(
     item.max_extension_years = max_extension_years
     item.description = description.strip()
     full_clean_or_raise(item)
-    item.save()
+    with refuse_duplicate({"name": FRAMEWORK_TAKEN}):
+        item.save()
     return item
 
 
@@ -90,6 +95,7 @@ def lot_save(
     clash = Lot.objects.filter(framework=framework, number=number)
     if lot is not None:
         clash = clash.exclude(pk=lot.pk)
+    taken = {"number": f"{framework} already has a lot {number}"}
     if clash.exists():
         raise DomainError(taken)
     item = lot or Lot(framework=framework)
@@ -98,7 +104,8 @@ def lot_save(
     item.description = description.strip()
     item.block_contract_eligible = block_contract_eligible
     full_clean_or_raise(item)
-    save_unique(item, user, taken=taken)
+    with refuse_duplicate(taken):
+        save_as(item, user)
     return item
 
 
@@ -122,10 +129,9 @@ def membership_create(
     user: User | None,
 ) -> Membership:
     """A provider applies to a lot: recorded as `applied`, to be admitted (or not) later."""
+    taken = {"provider_urn": f"{provider.name} already has a membership of {lot.framework}"}
     if Membership.objects.filter(provider=provider, framework_id=lot.framework_id).exists():
-        raise DomainError(
-            {"provider_urn": f"{provider.name} already has a membership of {lot.framework}"}
-        )
+        raise DomainError(taken)
     item = Membership(
         provider=provider,
         framework_id=lot.framework_id,
@@ -138,7 +144,8 @@ def membership_create(
         notes=notes.strip(),
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
+    with refuse_duplicate(taken):
+        save_as(item, user)
     return item
 
 
@@ -225,9 +232,7 @@ def fee_schedule_create(
         attendance_pattern=attendance_pattern,
         band=band,
     ).exists():
-        raise DomainError(
-            {"band": "This provider already has a fee for this year, pattern and band: edit it"}
-        )
+        raise DomainError({"band": FEE_TAKEN})
     item = FeeSchedule(
         provider=provider,
         academic_year=academic_year,
@@ -236,7 +241,8 @@ def fee_schedule_create(
         annual_fee=annual_fee,
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_as(item, user)
+    with refuse_duplicate({"band": FEE_TAKEN}):
+        save_as(item, user)
     figures_changed_on_commit(FeeSchedule, f"fee schedule {item.pk} created")
     return item
 
@@ -277,9 +283,8 @@ def uplift_create(
     received_on: dt.date,
     user: User | None,
 ) -> UpliftRequest:
-    taken = {"academic_year": "This provider already has an uplift request for this year"}
     if UpliftRequest.objects.filter(provider=provider, academic_year=academic_year).exists():
-        raise DomainError(taken)
+        raise DomainError({"academic_year": UPLIFT_TAKEN})
     if not justification.strip():
         raise DomainError({"justification": "Enter the provider's justification"})
     item = UpliftRequest(
@@ -291,7 +296,8 @@ def uplift_create(
         received_on=received_on,
     )
     full_clean_or_raise(item, exclude=["version"])
-    save_unique(item, user, taken=taken)
+    with refuse_duplicate({"academic_year": UPLIFT_TAKEN}):
+        save_as(item, user)
     return item
 
 
@@ -501,13 +507,8 @@ def _contract_save(item: Contract, fields: dict[str, Any], user: User | None) ->
     for name, value in fields.items():
         setattr(item, name, value)
     full_clean_or_raise(item, exclude=["version"])
-    try:
-        with transaction.atomic():  # two saves of one reference at once: the second is refused
-            save_as(item, user)
-    except IntegrityError as error:
-        raise DomainError(
-            {"reference": REFERENCE_TAKEN.format(reference=item.reference)}
-        ) from error
+    with refuse_duplicate({"reference": REFERENCE_TAKEN.format(reference=item.reference)}):
+        save_as(item, user)
     return item
 
 

@@ -10,10 +10,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
 from core.signals import figures_changed_on_commit
 from dps.selectors.search import warnings_for_choice
@@ -64,20 +64,16 @@ def meeting_create(
 ) -> Meeting:
     """Create a meeting, and put on its agenda every request of the same panel that an
     earlier meeting sent back (more information, deferred) and that has not returned yet."""
+    taken = {"date": "There is already a meeting of this panel on that date"}
     if Meeting.objects.filter(date=date, panel_type=panel_type).exists():
-        raise DomainError({"date": "There is already a meeting of this panel on that date"})
+        raise DomainError(taken)
     meeting = Meeting(
         date=date, panel_type=panel_type, chair=chair.strip(), members=members.strip()
     )
     meeting.location = location.strip()
     full_clean_or_raise(meeting)
-    try:
-        with transaction.atomic():  # two identical posts at once: the second is refused here
-            save_as(meeting, user)
-    except IntegrityError as error:
-        raise DomainError(
-            {"date": "There is already a meeting of this panel on that date"}
-        ) from error
+    with refuse_duplicate(taken):
+        save_as(meeting, user)
     waiting = (
         PanelRequest.objects.select_for_update(of=("self",))
         .filter(
@@ -149,12 +145,11 @@ def request_create(
         errors["requested_additional_cost"] = (
             "Enter the additional funding requested: this is an additional funding request"
         )
+    taken = {"child_ref": "This child already has a request of this type on this meeting's agenda"}
     if PanelRequest.objects.filter(
         meeting=meeting, child=child, request_type=request_type
     ).exists():
-        errors["child_ref"] = (
-            "This child already has a request of this type on this meeting's agenda"
-        )
+        errors.update(taken)
     if errors:
         raise DomainError(errors)
     item = PanelRequest(
@@ -176,13 +171,8 @@ def request_create(
         created_by=user,
     )
     full_clean_or_raise(item, exclude=["version"])
-    try:
-        with transaction.atomic():  # two identical posts at once: the second is refused here
-            save_as(item, user)
-    except IntegrityError as error:
-        raise DomainError(
-            {"child_ref": "This child already has a request of this type on this meeting's agenda"}
-        ) from error
+    with refuse_duplicate(taken):
+        save_as(item, user)
     return item
 
 

@@ -10,11 +10,10 @@ from typing import Final
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
-from core.idempotency import save_unique
 from core.signals import figures_changed_on_commit
 
 from . import rules
@@ -158,13 +157,8 @@ def placement_create(
     _check_overlap(placement)
     _validate_constraints(placement)
     history_user_set(placement, user)
-    try:
-        with transaction.atomic():
-            placement.save()
-    except IntegrityError as error:
-        raise DomainError(
-            "This child already has a placement at that provider from that date."
-        ) from error
+    with refuse_duplicate("This child already has a placement at that provider from that date."):
+        placement.save()
     figures_changed_on_commit(Placement, f"placement {placement.pk} created")
     return placement
 
@@ -428,7 +422,8 @@ def annual_review_add(
         draft_amended_plan_date=draft_amended_plan_date,
     )
     full_clean_or_raise(review)
-    save_unique(review, user, taken=taken)
+    with refuse_duplicate(taken):
+        save_as(review, user)
     return review
 
 
@@ -475,7 +470,8 @@ def named_setting_add(
         resourced_provision=resourced_provision,
     )
     full_clean_or_raise(setting)
-    save_unique(setting, user, taken=taken)
+    with refuse_duplicate(taken):
+        save_as(setting, user)
     return setting
 
 
@@ -506,5 +502,6 @@ def phase_transfer_add(
         raise DomainError(taken)
     transfer = PhaseTransfer(ehcp=ehcp, due_date=due_date, final_plan_date=final_plan_date)
     full_clean_or_raise(transfer)
-    save_unique(transfer, user, taken=taken)
+    with refuse_duplicate(taken):
+        save_as(transfer, user)
     return transfer

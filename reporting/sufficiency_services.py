@@ -11,18 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.errors import DomainError, StaleEditError, full_clean_or_raise
+from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
-from core.idempotency import save_unique
 from placements.models import Provider
 
 from . import loader, sufficiency
 from .models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
 
 DASHBOARD = "sufficiency"
+SCENARIO_TAKEN = "There is already a scenario with this name"
 
 
 PROVIDER_COLUMNS = [
@@ -159,7 +159,7 @@ def sufficiency_scenario_create(
     if not name:
         errors["name"] = ["Enter a name for the scenario"]
     elif SufficiencyScenario.objects.filter(name__iexact=name).exists():
-        errors["name"] = ["There is already a scenario with this name"]
+        errors["name"] = [SCENARIO_TAKEN]
     has_places = any(v not in ("", None) for v in (setting_group, phase, academic_year, places))
     if has_places:
         for field, value, message in (
@@ -188,11 +188,8 @@ def sufficiency_scenario_create(
             created_by=user,
         )
         full_clean_or_raise(scenario, exclude=["result"])
-        try:
-            with transaction.atomic():
-                save_as(scenario, user)
-        except IntegrityError as error:
-            raise DomainError({"name": "There is already a scenario with this name"}) from error
+        with refuse_duplicate({"name": SCENARIO_TAKEN}):
+            save_as(scenario, user)
         if has_places and academic_year is not None and places is not None:
             line = PlannedPlaces(
                 scenario=scenario,
@@ -234,7 +231,8 @@ def planned_places_add(
     full_clean_or_raise(line)
     with transaction.atomic():
         _cell_check(line)
-        save_unique(line, user, taken=CELL_TAKEN)
+        with refuse_duplicate(CELL_TAKEN):
+            save_as(line, user)
         _baseline_refresh()
     return line
 
@@ -314,7 +312,7 @@ def _scenario_errors(
     if not name:
         errors["name"] = ["Enter a name for the scenario"]
     elif clash.exists():
-        errors["name"] = ["There is already a scenario with this name"]
+        errors["name"] = [SCENARIO_TAKEN]
     has_change = ehcp_change_percent is not None
     errors.update(_ehcp_change_errors(has_change, ehcp_change_from_year, ehcp_change_full_by))
     return errors
@@ -362,11 +360,8 @@ def sufficiency_scenario_update(
         scenario.ehcp_change_full_by = ehcp_change_full_by if has_change else None
         full_clean_or_raise(scenario, exclude=["result", "version"])
         scenario.version += 1
-        try:
-            with transaction.atomic():
-                save_as(scenario, user)
-        except IntegrityError as error:
-            raise DomainError({"name": "There is already a scenario with this name"}) from error
+        with refuse_duplicate({"name": SCENARIO_TAKEN}):
+            save_as(scenario, user)
         snapshot = _latest_snapshot()
         if snapshot is not None:
             _scenario_store(scenario, snapshot)
@@ -414,7 +409,8 @@ def planned_places_update(
         full_clean_or_raise(line, exclude=["version"])
         _cell_check(line)
         line.version += 1
-        save_unique(line, user, taken=CELL_TAKEN)
+        with refuse_duplicate(CELL_TAKEN):
+            save_as(line, user)
         _places_changed(line.scenario)
     return line
 

@@ -68,6 +68,35 @@ def _reproducible_factories():
     factory.random.reseed_random("sen-placements")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _locking_reads_need_a_transaction_on_sqlite():
+    """On SQLite, refuse `select_for_update()` outside a transaction, as PostgreSQL does.
+
+    SQLite ignores the lock, so a service that lost its transaction would pass every SQLite
+    test while failing every save on PostgreSQL, and two saves at one version would both
+    succeed. With this, the tests outside a test transaction (tests/test_write_paths.py) fail on
+    SQLite too. The static check is tests/test_locking_reads_are_atomic.py."""
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.db.transaction import TransactionManagementError
+
+    compile_select = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        if (
+            self.query.select_for_update
+            and self.connection.vendor == "sqlite"
+            and self.connection.get_autocommit()
+        ):
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        return compile_select(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql
+    yield
+    SQLCompiler.as_sql = compile_select
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """What one test kept (the worklist's children needing a school) is not another's."""
