@@ -161,6 +161,14 @@ def _module_problems(source: str, label: str) -> list[str]:
             always_in_transaction(caller, call, seen | {name}) for caller, call in callers
         )
 
+    # A module's own helper that locks (`_locked`) locks for its callers too.
+    locking = {facts.node.name for facts in functions if facts.locks}
+    grown = True
+    while grown:
+        more = {f.node.name for f in functions if locking.intersection(f.calls)} - locking
+        grown = bool(more)
+        locking |= more
+
     problems: list[str] = []
     for facts in functions:
         where = f"{label}:{facts.node.lineno} {facts.qualname}()"
@@ -177,7 +185,9 @@ def _module_problems(source: str, label: str) -> list[str]:
                     f"{where} checks a version (line {site.line}) outside a transaction: "
                     "decorate it with @transaction.atomic"
                 )
-            if not facts.locks:
+            if facts.node.name not in VERSION_CHECKERS and not locking.intersection(
+                {*facts.calls, facts.node.name}
+            ):
                 problems.append(
                     f"{where} checks a version (line {site.line}) of a row it has not locked: "
                     "read it with select_for_update() first, or two saves can both pass"
