@@ -72,30 +72,34 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
     checked = get_object_or_404(ImportRecord, pk=record_id, dry_run=True)
-    if checked.status != ImportRecord.Status.SUCCEEDED:
-        messages.error(request, "Only a file that was checked without errors can be imported.")
-        return redirect("imports:start")
     try:
-        job = services.import_start(
-            kind=checked.kind, user=request.user, dry_run=False, record=checked
-        )
+        start = services.import_confirm(record=checked, user=request.user)
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:start")
-    return redirect("imports:job", job_id=job.pk)
+    if not start.started:
+        messages.info(
+            request,
+            "This file is already being imported: this is its progress."
+            if not start.job.finished
+            else "This file has already been imported: this is what the import did.",
+        )
+    return redirect("imports:job", job_id=start.job.pk)
 
 
 @require_POST
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_restart(request: HttpRequest, job_id: int) -> HttpResponse:
     """Start again, on the same stored file, a job whose worker stopped."""
-    job = get_object_or_404(Job, pk=job_id, kind="import")
+    job = get_object_or_404(Job, pk=job_id, kind=services.IMPORT_JOB)
     try:
-        new_job = services.import_restart(job=job, user=request.user)
+        start = services.import_restart(job=job, user=request.user)
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:job", job_id=job.pk)
-    return redirect("imports:job", job_id=new_job.pk)
+    if not start.started:
+        messages.info(request, "This import was already started again: this is that job.")
+    return redirect("imports:job", job_id=start.job.pk)
 
 
 @require_GET

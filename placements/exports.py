@@ -14,11 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from core import downloads
 from core.models import Job
-from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+from core.services import JobProgress, JobStart, job_claim, job_fail, job_start_once, job_succeed
 from placements.models import Placement
 
 logger = logging.getLogger(__name__)
@@ -76,14 +75,19 @@ def export_file(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / STORE_DIR / f"job-{job.pk}.csv"
 
 
-@transaction.atomic
-def register_export_start(*, user: User | None) -> Job:
-    """Schedule writing the whole register as CSV; its page shows the progress, then the file."""
-    job = job_create(kind=REGISTER_EXPORT_JOB, user=user, result={})
+def register_export_start(*, user: User | None) -> JobStart:
+    """Schedule writing the whole register as CSV; its page shows the progress, then the file.
+    One at a time per person (the register has no filters): while theirs is queued or running,
+    that one."""
     from placements.tasks import run_register_export
 
-    transaction.on_commit(lambda: run_register_export.delay(job.pk))
-    return job
+    return job_start_once(
+        kind=REGISTER_EXPORT_JOB,
+        key=f"user-{user.pk if user else 0}",
+        user=user,
+        result={},
+        schedule=lambda job: run_register_export.delay(job.pk),
+    )
 
 
 def register_export_run(*, job_id: int) -> dict[str, Any]:

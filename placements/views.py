@@ -240,8 +240,14 @@ def placement_export(request: HttpRequest) -> HttpResponse:
 @permission_required(roles.CASEWORK, raise_exception=True)
 def placement_export_start(request: HttpRequest) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
-    job = exports.register_export_start(user=user)
-    return redirect("placements:placement_export_job", job_id=job.pk)
+    try:
+        start = exports.register_export_start(user=user)
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("placements:placement_list")
+    if not start.started:
+        messages.info(request, "Your register download is already being written: this is its progress.")
+    return redirect("placements:placement_export_job", job_id=start.job.pk)
 
 
 def _export_job(job_id: int) -> Job:
