@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .retention import kept_files_expire as _kept_files_expire
 from .services import jobs_reap as _jobs_reap
 
 
@@ -11,3 +12,9 @@ from .services import jobs_reap as _jobs_reap
 def jobs_reap() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): fail running jobs whose worker stopped."""
     return _jobs_reap()
+
+
+@shared_task(name="core.tasks.kept_files_expire")  # type: ignore[untyped-decorator]
+def kept_files_expire() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): delete every file written more than FILE_RETENTION_DAYS ago."""
+    return _kept_files_expire()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -280,38 +279,10 @@ def imports_fail_reaped(*, job_ids: list[int]) -> int:
     ).update(status=ImportRecord.Status.FAILED, failure=WORKER_DIED, finished_at=timezone.now())
 
 
-def uploads_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete uploaded files and errors files older than IMPORT_RETENTION_DAYS; the records
-    stay (who imported what, when), their `stored_file` cleared. Returns files deleted."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
-    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-    deleted = 0
-    old = ImportRecord.objects.filter(created_at__lt=cutoff)
-    for record in old.exclude(stored_file="").iterator():
-        for path in (Path(settings.MEDIA_ROOT) / record.stored_file, errors_path(record)):
-            if path.is_file():
-                path.unlink()
-                deleted += 1
-    old.exclude(stored_file="").update(stored_file="")
-    for record in old.iterator():  # errors files of records whose upload went already
-        path = errors_path(record)
-        if path.is_file():
-            path.unlink()
-            deleted += 1
-    # Files no record points at (an upload whose transaction rolled back), by their age.
-    if folder.is_dir():
-        known = set(
-            ImportRecord.objects.exclude(stored_file="").values_list("stored_file", flat=True)
-        )
-        for path in folder.iterdir():
-            relative = f"{UPLOAD_DIR}/{path.name}"
-            if relative in known or not path.is_file():
-                continue
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-            if modified < cutoff and not path.name.startswith("import-"):
-                path.unlink()
-                deleted += 1
-    return deleted
+def uploads_forget(*, paths: list[str]) -> int:
+    """The retention rule (core.retention) deleted these files: the imports that stored them
+    forget them (the records stay: who imported what, and when). Returns how many."""
+    return ImportRecord.objects.filter(stored_file__in=paths).update(stored_file="")
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:

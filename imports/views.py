@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,7 +64,12 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     record = job.import_records.first()
     if record is None:
         raise Http404("No import for this job")
-    context = {"job": job, "record": record, "nav_section": "imports"}
+    context = {
+        "job": job,
+        "record": record,
+        "errors_kept": services.errors_path(record).is_file(),
+        "nav_section": "imports",
+    }
     return render_page_or_partial(request, "imports/job.html", "progress", context)
 
 
@@ -106,12 +111,17 @@ def import_restart(request: HttpRequest, job_id: int) -> HttpResponse:
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(ImportRecord, pk=record_id)
-    path = services.errors_path(record)
-    if not path.exists():
+    if not record.errors_count or record.job_id is None:  # the command line writes no file
         raise Http404("No errors file for this import")
-    name = f"{Path(record.file_name).stem}-errors.csv"
-    audit.record(request, audit.Action.EXPORT, record, name)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+    return downloads.kept_file_response(
+        request,
+        services.errors_path(record),
+        name=f"{Path(record.file_name).stem}-errors.csv",
+        content_type=downloads.CSV_CONTENT_TYPE,
+        object_type="importrecord",
+        about=record,
+        gone="The errors file is no longer kept: check the file again to see its errors",
+    )
 
 
 @require_GET

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -246,7 +246,9 @@ def placement_export_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("placements:placement_list")
     if not start.started:
-        messages.info(request, "Your register download is already being written: this is its progress.")
+        messages.info(
+            request, "Your register download is already being written: this is its progress."
+        )
     return redirect("placements:placement_export_job", job_id=start.job.pk)
 
 
@@ -261,17 +263,18 @@ def _export_job(job_id: int) -> Job:
 @permission_required(roles.CASEWORK, raise_exception=True)
 def placement_export_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress of a register being written, then its download."""
+    job = _export_job(job_id)
     return render_page_or_partial(
         request,
         "placements/register_export_job.html",
         "progress",
-        {"job": _export_job(job_id), "nav_section": "placements"},
+        {"job": job, "file_kept": exports.export_file(job).is_file(), "nav_section": "placements"},
     )
 
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
-def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse:
+def placement_export_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _export_job(job_id)
     path = exports.export_file(job)
     if job.status != Job.Status.SUCCEEDED:

@@ -32,7 +32,9 @@ from .models import DashboardSnapshot
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_JOB = "recompute"
-REQUESTED_KEY = "requested"  # one "recompute now" at a time; those a data change schedules have none
+REQUESTED_KEY = (
+    "requested"  # one "recompute now" at a time; those a data change schedules have none
+)
 DEBOUNCE_SECONDS = 60
 
 

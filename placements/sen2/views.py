@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import audit, downloads, roles
 from core.errors import DomainError
 from core.htmx import render_page_or_partial
-from core.templatetags.govuk import govuk_date
 from core.models import Job
+from core.templatetags.govuk import govuk_date
 from placements.forms import Sen2CheckForm
 
 from . import selectors, services, spec
@@ -84,6 +84,7 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
         counts = selectors.sen2_check_counts(job=job)
         issues = selectors.sen2_check_issues(job=job, rule=rule)
         context.update(
+            files_kept=selectors.sen2_check_files_kept(job=job),
             counts=counts,
             chart=selectors.sen2_counts_chart(counts),
             page=Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page")),
