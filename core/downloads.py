@@ -141,7 +141,7 @@ def kept_file_response(
     object_type: str,
     about: Model | None = None,
     gone: str,
-) -> HttpResponse:
+) -> FileResponse | HttpResponse:
     """A file a job wrote, downloaded under `name` and audited as an export (`about` is the job
     or record it belongs to). When it is no longer kept (core.retention deleted it), a 404 page
     saying `gone` and how long files are kept."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -109,7 +109,7 @@ def import_restart(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:
+def import_errors(request: HttpRequest, record_id: int) -> FileResponse | HttpResponse:
     record = get_object_or_404(ImportRecord, pk=record_id)
     if not record.errors_count or record.job_id is None:  # the command line writes no file
         raise Http404("No errors file for this import")

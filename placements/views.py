@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -274,7 +274,7 @@ def placement_export_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
-def placement_export_download(request: HttpRequest, job_id: int) -> HttpResponse:
+def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     job = _export_job(job_id)
     path = exports.export_file(job)
     if job.status != Job.Status.SUCCEEDED:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -96,7 +96,7 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def sen2_download(request: HttpRequest, job_id: int) -> HttpResponse:
+def sen2_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     """The XML exactly as it was checked; only when it validates against the schema."""
     job = _job(job_id)
     if job.status != Job.Status.SUCCEEDED or not job.result.get("schema_valid"):
@@ -114,7 +114,7 @@ def sen2_download(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def sen2_extract_download(request: HttpRequest, job_id: int) -> HttpResponse:
+def sen2_extract_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     """The working extract the check wrote: the same records as its XML, one CSV per module."""
     job = _job(job_id)
     if job.status != Job.Status.SUCCEEDED:
