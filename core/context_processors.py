@@ -24,4 +24,6 @@ def service(request: HttpRequest) -> dict[str, object]:
         "session_warning_seconds": min(
             settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
         ),
+        # Pages of jobs say their files were deleted after this many days (core.retention).
+        "file_retention_days": settings.FILE_RETENTION_DAYS,
     }

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from openpyxl import Workbook
 
 from core import audit, money
@@ -139,11 +141,15 @@ def kept_file_response(
     object_type: str,
     about: Model | None = None,
     gone: str,
-) -> FileResponse:
+) -> FileResponse | HttpResponse:
     """A file a job wrote, downloaded under `name` and audited as an export (`about` is the job
-    or record it belongs to); 404 saying `gone` when it is no longer kept."""
-    if not path.exists():
-        raise Http404(gone)
+    or record it belongs to). When it is no longer kept (core.retention deleted it), a 404 page
+    saying `gone` and how long files are kept."""
+    if not path.is_file():
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        return render(request, "core/file_gone.html", {"gone": gone, "back_url": back}, status=404)
     audit.record(request, audit.Action.EXPORT, about, name, object_type=object_type)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type=content_type

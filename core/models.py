@@ -16,6 +16,12 @@ class Job(models.Model):
         FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=40)
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the job is about (a census date, a stored file, a user): at most one "
+        "queued or running job of a kind has a given key (core.services.job_start_once)",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -37,6 +43,14 @@ class Job(models.Model):
     class Meta:
         db_table = "placements_job"  # created by the placements app before core existed
         ordering = ["-created_at"]
+        constraints = [
+            # One click, one job: two posts at once cannot both start a job for the same key.
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(status__in=["queued", "running"]) & ~models.Q(key=""),
+                name="core_job_one_unfinished_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.status})"

@@ -1,5 +1,10 @@
 """Writes every app shares: jobs a user starts and the progress the page shows for them.
 
+One click, one job: a job that stands for something (a census date's return, a stored file, a
+user's register download) is started with `job_start_once`, which gives the queued or running
+job of that kind and key if there is one; a partial unique constraint on (kind, key) over
+unfinished jobs makes that hold for posts at the same moment, on PostgreSQL and on SQLite.
+
 Dead workers: a running job writes `heartbeat_at` every JOB_HEARTBEAT_SECONDS (`JobProgress`).
 A worker that is killed, runs out of memory or hits its time limit stops writing it;
 `jobs_reap` (a beat task every minute) marks a RUNNING job silent for JOB_HEARTBEAT_TIMEOUT
@@ -9,23 +14,32 @@ write in one transaction, so a dead worker has written nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connections
+from django.db import IntegrityError, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
 
+from .errors import DomainError
 from .models import Job
 from .signals import jobs_reaped
 
 WORKER_DIED = (
     "The worker stopped while running this job (it was stopped, ran out of memory or ran "
     "out of time); nothing was written. Start it again."
+)
+
+
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+DATABASE_BUSY = (
+    "Another job is writing to the database and it did not finish in time: try again in a minute."
 )
 
 
@@ -57,26 +71,91 @@ def job_create(*, kind: str, user: User | None, result: dict[str, Any]) -> Job:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class JobStart:
+    """The job a click leads to, and whether this click started it (False: it was already
+    queued or running, or another click started it at the same moment)."""
+
+    job: Job
+    started: bool
+
+
+def job_latest(*, kind: str, key: str) -> Job | None:
+    """The newest job of `kind` for `key`, whatever its state."""
+    return Job.objects.filter(kind=kind, key=key).order_by("-pk").first()
+
+
+def job_start_once(
+    *,
+    kind: str,
+    key: str,
+    user: User | None,
+    result: dict[str, Any],
+    schedule: Callable[[Job], None],
+    prepare: Callable[[Job], None] | None = None,
+) -> JobStart:
+    """The queued or running job of `kind` for `key`, else a new queued one: `prepare(job)` runs
+    in the transaction that creates it (rows that belong to the job) and `schedule(job)` once
+    that commits (send the task). Several posts at once make one job, on both databases: the
+    first read takes no lock, and a create that loses the race to the unique constraint (or, on
+    SQLite, waits past its timeout behind a job that writes) answers with the job that won.
+    DomainError(DATABASE_BUSY) only when SQLite's lock timed out and no such job exists."""
+    if not key:
+        raise ValueError("job_start_once needs a key")
+    existing = Job.objects.filter(kind=kind, key=key, status__in=UNFINISHED).first()
+    if existing is not None:
+        return JobStart(existing, started=False)
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=kind, key=key, created_by=user, message="Waiting to start", result=result
+            )
+            if prepare is not None:
+                prepare(job)
+    except IntegrityError:
+        # Another post created it first (the constraint waits for its commit): that one.
+        winner = job_latest(kind=kind, key=key)
+        if winner is None:
+            raise
+        return JobStart(winner, started=False)
+    except OperationalError as error:
+        if connections["default"].vendor != "sqlite" or "locked" not in str(error):
+            raise
+        busy = Job.objects.filter(kind=kind, key=key, status__in=UNFINISHED).first()
+        if busy is None:
+            raise DomainError(DATABASE_BUSY) from error
+        return JobStart(busy, started=False)
+    # After the commit (at once outside a transaction); in eager mode the job runs here.
+    transaction.on_commit(lambda: schedule(job))
+    return JobStart(job, started=True)
+
+
 def job_claim(*, job_id: int) -> Job | None:
     """Mark a job running and return it; None when it has finished; JobBusy when it is running
     with a live heartbeat (so a task delivered twice does the work once). A job whose worker died (RUNNING
     with a stale heartbeat, or FAILED by the reaper) is claimed again, so the redelivered task
-    runs it. One atomic UPDATE … WHERE: two deliveries at once cannot both claim it."""
+    runs it, unless another job of its key was started since. One atomic UPDATE … WHERE: two
+    deliveries at once cannot both claim it."""
     now = timezone.now()
     claimable = (
         Q(status=Job.Status.QUEUED)
         | _stale_running()
         | Q(status=Job.Status.FAILED, error=WORKER_DIED)
     )
-    claimed = Job.objects.filter(claimable, pk=job_id).update(
-        status=Job.Status.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        finished_at=None,
-        error="",
-        progress_done=0,
-        message="Starting",
-    )
+    try:
+        with transaction.atomic():
+            claimed = Job.objects.filter(claimable, pk=job_id).update(
+                status=Job.Status.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                finished_at=None,
+                error="",
+                progress_done=0,
+                message="Starting",
+            )
+    except IntegrityError:
+        # A failed job whose key another job has taken since (started again): that one runs.
+        return None
     if claimed:
         return Job.objects.get(pk=job_id)
     if Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():

@@ -3,7 +3,8 @@
 `figures_changed` says data behind the figures changed (a placement, a panel decision, a fee, a
 budget): reporting recomputes its dashboards shortly after. Send it with `figures_changed_on_commit`
 from inside the service's transaction, so nothing reacts to a write that is rolled back.
-`jobs_reaped` says the reaper marked running jobs failed because their worker died."""
+`jobs_reaped` says the reaper marked running jobs failed because their worker died.
+`kept_files_deleted` says the retention rule deleted files (core.retention)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ figures_changed = django.dispatch.Signal()
 
 jobs_reaped = django.dispatch.Signal()
 """Sent with `job_ids` after the reaper marked those running jobs failed (their worker died)."""
+
+
+kept_files_deleted = django.dispatch.Signal()
+"""Sent with `paths` (relative to MEDIA_ROOT) after core.retention deleted those files."""
 
 
 def figures_changed_on_commit(sender: type, what: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -22,9 +21,11 @@ from core.models import Job
 from core.services import (
     WORKER_DIED,
     JobProgress,
+    JobStart,
     job_claim,
-    job_create,
     job_fail,
+    job_latest,
+    job_start_once,
     job_succeed,
     job_supersede,
 )
@@ -162,7 +163,50 @@ def _store_upload(uploaded_file: UploadedFile) -> tuple[str, str]:
     return relative, original
 
 
-@transaction.atomic
+IMPORT_JOB = "import"
+
+
+def _import_job_key(relative: str, *, dry_run: bool) -> str:
+    """One check and one import at a time per stored file (its name is unique to its upload)."""
+    return f"{'check' if dry_run else 'import'}:{relative}"[:200]
+
+
+def _import_job_start(
+    *, kind: str, relative: str, original: str, user: User | None, dry_run: bool
+) -> JobStart:
+    """The queued or running job that checks (or imports) this stored file, else a new one with
+    its ImportRecord, the task sent once both are committed."""
+    from .tasks import run_import_job
+
+    queue = settings.IMPORTS_QUEUE
+
+    def record_for(job: Job) -> None:
+        ImportRecord.objects.create(
+            kind=kind,
+            file_name=original[:255],
+            stored_file=relative,
+            user=user,
+            job=job,
+            dry_run=dry_run,
+        )
+
+    return job_start_once(
+        kind=IMPORT_JOB,
+        key=_import_job_key(relative, dry_run=dry_run),
+        user=user,
+        result={"import_kind": kind, "file_name": original, "dry_run": dry_run},
+        prepare=record_for,
+        schedule=lambda job: run_import_job.apply_async(args=[job.pk], queue=queue),
+    )
+
+
+def _checked_file(record: ImportRecord) -> str:
+    relative = record.stored_file
+    if not relative or not (Path(settings.MEDIA_ROOT) / relative).exists():
+        raise DomainError("The checked file is no longer available: upload it again")
+    return relative
+
+
 def import_start(
     *,
     kind: str,
@@ -173,47 +217,58 @@ def import_start(
 ) -> Job:
     """Store the upload under MEDIA_ROOT/imports/ and schedule the import as a Celery job.
 
-    With `record` (a finished dry run), import the file that was checked, for real.
+    With `record` (a finished dry run), import the file that was checked, for real (the job
+    already importing it, if there is one: `import_confirm`).
     """
     import_kind(kind)
     if record is not None:
-        relative, original = record.stored_file, record.file_name
-        if not relative or not (Path(settings.MEDIA_ROOT) / relative).exists():
-            raise DomainError("The checked file is no longer available: upload it again")
+        relative, original = _checked_file(record), record.file_name
     elif uploaded_file is None:
         raise DomainError({"file": "Select a file to import"})
     else:
         relative, original = _store_upload(uploaded_file)
-    job = job_create(
-        kind="import",
-        user=user,
-        result={"import_kind": kind, "file_name": original, "dry_run": dry_run},
+    return _import_job_start(
+        kind=kind, relative=relative, original=original, user=user, dry_run=dry_run
+    ).job
+
+
+def import_confirm(*, record: ImportRecord, user: User | None) -> JobStart:
+    """Import, for real, the file a dry run checked. Once per check: while its import is queued
+    or running, or after it succeeded, the click leads to that import instead."""
+    if not record.dry_run or record.status != ImportRecord.Status.SUCCEEDED:
+        raise DomainError("Only a file that was checked without errors can be imported.")
+    relative = _checked_file(record)
+    done = job_latest(kind=IMPORT_JOB, key=_import_job_key(relative, dry_run=False))
+    if done is not None and done.status == Job.Status.SUCCEEDED and done.result.get("ok"):
+        return JobStart(done, started=False)
+    import_kind(record.kind)
+    return _import_job_start(
+        kind=record.kind, relative=relative, original=record.file_name, user=user, dry_run=False
     )
-    ImportRecord.objects.create(
-        kind=kind,
-        file_name=original[:255],
-        stored_file=relative,
-        user=user,
-        job=job,
-        dry_run=dry_run,
-    )
-    from .tasks import run_import_job
-
-    queue = settings.IMPORTS_QUEUE
-    transaction.on_commit(lambda: run_import_job.apply_async(args=[job.pk], queue=queue))
-    return job
 
 
-def import_restart(*, job: Job, user: User | None) -> Job:
-    """Start again, on the same stored file, an import whose worker died (or that failed)."""
+def import_restart(*, job: Job, user: User | None) -> JobStart:
+    """Start again, on the same stored file, an import whose worker died (or that failed). Once:
+    a job started again already (by another click, at once or before) is the one to show."""
     if job.status != Job.Status.FAILED:
         raise DomainError("Only a job that failed can be started again")
     record = ImportRecord.objects.filter(job=job).first()
     if record is None:
         raise DomainError("This job has no import to start again")
-    new_job = import_start(kind=record.kind, user=user, dry_run=record.dry_run, record=record)
-    job_supersede(job=job, by=new_job)
-    return new_job
+    if record.stored_file:
+        key = _import_job_key(record.stored_file, dry_run=record.dry_run)
+        later = Job.objects.filter(kind=IMPORT_JOB, key=key, pk__gt=job.pk).order_by("-pk")
+        if (restarted := later.first()) is not None:
+            return JobStart(restarted, started=False)
+    start = _import_job_start(
+        kind=record.kind,
+        relative=_checked_file(record),
+        original=record.file_name,
+        user=user,
+        dry_run=record.dry_run,
+    )
+    job_supersede(job=job, by=start.job)
+    return start
 
 
 def imports_fail_reaped(*, job_ids: list[int]) -> int:
@@ -224,38 +279,10 @@ def imports_fail_reaped(*, job_ids: list[int]) -> int:
     ).update(status=ImportRecord.Status.FAILED, failure=WORKER_DIED, finished_at=timezone.now())
 
 
-def uploads_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete uploaded files and errors files older than IMPORT_RETENTION_DAYS; the records
-    stay (who imported what, when), their `stored_file` cleared. Returns files deleted."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
-    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-    deleted = 0
-    old = ImportRecord.objects.filter(created_at__lt=cutoff)
-    for record in old.exclude(stored_file="").iterator():
-        for path in (Path(settings.MEDIA_ROOT) / record.stored_file, errors_path(record)):
-            if path.is_file():
-                path.unlink()
-                deleted += 1
-    old.exclude(stored_file="").update(stored_file="")
-    for record in old.iterator():  # errors files of records whose upload went already
-        path = errors_path(record)
-        if path.is_file():
-            path.unlink()
-            deleted += 1
-    # Files no record points at (an upload whose transaction rolled back), by their age.
-    if folder.is_dir():
-        known = set(
-            ImportRecord.objects.exclude(stored_file="").values_list("stored_file", flat=True)
-        )
-        for path in folder.iterdir():
-            relative = f"{UPLOAD_DIR}/{path.name}"
-            if relative in known or not path.is_file():
-                continue
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-            if modified < cutoff and not path.name.startswith("import-"):
-                path.unlink()
-                deleted += 1
-    return deleted
+def uploads_forget(*, paths: list[str]) -> int:
+    """The retention rule (core.retention) deleted these files: the imports that stored them
+    forget them (the records stay: who imported what, and when). Returns how many."""
+    return ImportRecord.objects.filter(stored_file__in=paths).update(stored_file="")
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:

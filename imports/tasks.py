@@ -10,7 +10,6 @@ from django.conf import settings
 from core.services import JobBusy
 
 from .services import import_job_run
-from .services import uploads_expire as _uploads_expire
 
 
 @shared_task(
@@ -22,9 +21,3 @@ from .services import uploads_expire as _uploads_expire
 def run_import_job(job_id: int) -> dict[str, Any]:
     """Run the import (or the check of a file) that a Job stands for; a finished job is left alone."""
     return import_job_run(job_id=job_id)
-
-
-@shared_task(name="imports.tasks.uploads_expire")
-def uploads_expire() -> int:
-    """Nightly (CELERY_BEAT_SCHEDULE): delete uploads and errors files past IMPORT_RETENTION_DAYS."""
-    return _uploads_expire()

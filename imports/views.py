@@ -64,7 +64,12 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     record = job.import_records.first()
     if record is None:
         raise Http404("No import for this job")
-    context = {"job": job, "record": record, "nav_section": "imports"}
+    context = {
+        "job": job,
+        "record": record,
+        "errors_kept": services.errors_path(record).is_file(),
+        "nav_section": "imports",
+    }
     return render_page_or_partial(request, "imports/job.html", "progress", context)
 
 
@@ -72,42 +77,51 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
     checked = get_object_or_404(ImportRecord, pk=record_id, dry_run=True)
-    if checked.status != ImportRecord.Status.SUCCEEDED:
-        messages.error(request, "Only a file that was checked without errors can be imported.")
-        return redirect("imports:start")
     try:
-        job = services.import_start(
-            kind=checked.kind, user=request.user, dry_run=False, record=checked
-        )
+        start = services.import_confirm(record=checked, user=request.user)
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:start")
-    return redirect("imports:job", job_id=job.pk)
+    if not start.started:
+        messages.info(
+            request,
+            "This file is already being imported: this is its progress."
+            if not start.job.finished
+            else "This file has already been imported: this is what the import did.",
+        )
+    return redirect("imports:job", job_id=start.job.pk)
 
 
 @require_POST
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
 def import_restart(request: HttpRequest, job_id: int) -> HttpResponse:
     """Start again, on the same stored file, a job whose worker stopped."""
-    job = get_object_or_404(Job, pk=job_id, kind="import")
+    job = get_object_or_404(Job, pk=job_id, kind=services.IMPORT_JOB)
     try:
-        new_job = services.import_restart(job=job, user=request.user)
+        start = services.import_restart(job=job, user=request.user)
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:job", job_id=job.pk)
-    return redirect("imports:job", job_id=new_job.pk)
+    if not start.started:
+        messages.info(request, "This import was already started again: this is that job.")
+    return redirect("imports:job", job_id=start.job.pk)
 
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def import_errors(request: HttpRequest, record_id: int) -> HttpResponse:
+def import_errors(request: HttpRequest, record_id: int) -> FileResponse | HttpResponse:
     record = get_object_or_404(ImportRecord, pk=record_id)
-    path = services.errors_path(record)
-    if not path.exists():
+    if not record.errors_count or record.job_id is None:  # the command line writes no file
         raise Http404("No errors file for this import")
-    name = f"{Path(record.file_name).stem}-errors.csv"
-    audit.record(request, audit.Action.EXPORT, record, name)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+    return downloads.kept_file_response(
+        request,
+        services.errors_path(record),
+        name=f"{Path(record.file_name).stem}-errors.csv",
+        content_type=downloads.CSV_CONTENT_TYPE,
+        object_type="importrecord",
+        about=record,
+        gone="The errors file is no longer kept: check the file again to see its errors",
+    )
 
 
 @require_GET

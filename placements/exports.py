@@ -15,12 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from core import downloads
 from core.idempotency import submit_once
 from core.models import Job
-from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+from core.services import JobProgress, JobStart, job_claim, job_fail, job_start_once, job_succeed
 from placements.models import Placement
 
 logger = logging.getLogger(__name__)
@@ -78,19 +77,30 @@ def export_file(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / STORE_DIR / f"job-{job.pk}.csv"
 
 
-@transaction.atomic
-def register_export_start(*, user: User | None, submission_token: uuid.UUID | None = None) -> Job:
+def register_export_start(
+    *, user: User | None, submission_token: uuid.UUID | None = None
+) -> JobStart:
     """Schedule writing the whole register as CSV; its page shows the progress, then the file.
-    The button's `submission_token` makes a double click start one job (core.idempotency)."""
+    One at a time per person (the register has no filters): while theirs is queued or running,
+    that one; and the button's `submission_token` makes a double click one job even when the
+    first has already finished (core.idempotency)."""
+    from placements.tasks import run_register_export
+
+    starts: list[JobStart] = []
 
     def start() -> Job:
-        job = job_create(kind=REGISTER_EXPORT_JOB, user=user, result={})
-        from placements.tasks import run_register_export
+        begun = job_start_once(
+            kind=REGISTER_EXPORT_JOB,
+            key=f"user-{user.pk if user else 0}",
+            user=user,
+            result={},
+            schedule=lambda job: run_register_export.delay(job.pk),
+        )
+        starts.append(begun)
+        return begun.job
 
-        transaction.on_commit(lambda: run_register_export.delay(job.pk))
-        return job
-
-    return submit_once(token=submission_token, user=user, model=Job, create=start)
+    job = submit_once(token=submission_token, user=user, model=Job, create=start)
+    return starts[0] if starts else JobStart(job, started=False)
 
 
 def register_export_run(*, job_id: int) -> dict[str, Any]:

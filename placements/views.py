@@ -240,10 +240,18 @@ def placement_export(request: HttpRequest) -> HttpResponse:
 @permission_required(roles.CASEWORK, raise_exception=True)
 def placement_export_start(request: HttpRequest) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
-    job = exports.register_export_start(
-        user=user, submission_token=idempotency.token_from(request.POST)
-    )
-    return redirect("placements:placement_export_job", job_id=job.pk)
+    try:
+        start = exports.register_export_start(
+            user=user, submission_token=idempotency.token_from(request.POST)
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("placements:placement_list")
+    if not start.started:
+        messages.info(
+            request, "Your register download is already being written: this is its progress."
+        )
+    return redirect("placements:placement_export_job", job_id=start.job.pk)
 
 
 def _export_job(job_id: int) -> Job:
@@ -257,17 +265,18 @@ def _export_job(job_id: int) -> Job:
 @permission_required(roles.CASEWORK, raise_exception=True)
 def placement_export_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress of a register being written, then its download."""
+    job = _export_job(job_id)
     return render_page_or_partial(
         request,
         "placements/register_export_job.html",
         "progress",
-        {"job": _export_job(job_id), "nav_section": "placements"},
+        {"job": job, "file_kept": exports.export_file(job).is_file(), "nav_section": "placements"},
     )
 
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
-def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse:
+def placement_export_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     job = _export_job(job_id)
     path = exports.export_file(job)
     if job.status != Job.Status.SUCCEEDED:

@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Job
-from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+from core.services import (
+    JobBusy,
+    JobProgress,
+    JobStart,
+    job_claim,
+    job_create,
+    job_fail,
+    job_start_once,
+    job_succeed,
+)
 
 from . import builders, loader, metrics, sufficiency_services
 from .loader import Frames
@@ -23,6 +32,9 @@ from .models import DashboardSnapshot
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_JOB = "recompute"
+REQUESTED_KEY = (
+    "requested"  # one "recompute now" at a time; those a data change schedules have none
+)
 DEBOUNCE_SECONDS = 60
 
 
@@ -95,23 +107,31 @@ def _queued_job() -> Job | None:
     return Job.objects.filter(kind=RECOMPUTE_JOB, status=Job.Status.QUEUED).order_by("pk").first()
 
 
-@transaction.atomic
-def recompute_request(*, user: User | None) -> Job:
-    """A manager's "recompute now": the recompute already waiting (which then runs at once),
-    else a new one. Either way, the job whose progress the page shows."""
-    job = _queued_job()
-    if job is None:
-        job = job_create(
-            kind=RECOMPUTE_JOB,
-            user=user,
-            result={"requested_by": user.get_username() if user else None},
-        )
+def recompute_request(*, user: User | None) -> JobStart:
+    """A manager's "recompute now": the recompute already running (started=False), else the one
+    waiting after a data change, sent to run at once, else a new one. Every click has the same
+    key, so clicks at once start one recompute; the others are shown its progress."""
     from .tasks import run_recompute_job
 
-    job_id = job.pk
     queue = settings.RECOMPUTE_QUEUE
-    transaction.on_commit(lambda: run_recompute_job.apply_async(args=[job_id], queue=queue))
-    return job
+
+    def send(job: Job) -> None:
+        run_recompute_job.apply_async(args=[job.pk], queue=queue)
+
+    running = Job.objects.filter(kind=RECOMPUTE_JOB, status=Job.Status.RUNNING).first()
+    if running is not None:
+        return JobStart(running, started=False)
+    waiting = _queued_job()
+    if waiting is not None and waiting.key != REQUESTED_KEY:
+        transaction.on_commit(lambda: send(waiting))
+        return JobStart(waiting, started=False)
+    return job_start_once(
+        kind=RECOMPUTE_JOB,
+        key=REQUESTED_KEY,
+        user=user,
+        result={"requested_by": user.get_username() if user else None},
+        schedule=send,
+    )
 
 
 @transaction.atomic
@@ -148,7 +168,10 @@ def recompute_job_run(*, job_id: int) -> bool:
             args=[job_id], countdown=DEBOUNCE_SECONDS, queue=settings.RECOMPUTE_QUEUE
         )
         return False
-    job = job_claim(job_id=job_id)
+    try:
+        job = job_claim(job_id=job_id)
+    except JobBusy:
+        return False  # already running (a click sent a waiting recompute at once): that run counts
     if job is None:
         return False
     progress = JobProgress(job)

@@ -243,8 +243,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.jobs_reap",
         "schedule": 60.0,
     },
-    "delete-old-uploads": {
-        "task": "imports.tasks.uploads_expire",
+    "delete-old-files": {
+        "task": "core.tasks.kept_files_expire",
         "schedule": crontab(hour=3, minute=30),
     },
     "audit-prune-nightly": {
@@ -277,7 +277,12 @@ IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=1_000)
 IMPORT_ERROR_VALUE_CHARS = env.int("IMPORT_ERROR_VALUE_CHARS", default=200)
 IMPORT_DATE_MIN_YEAR = env.int("IMPORT_DATE_MIN_YEAR", default=1990)
 IMPORT_DATE_MAX_YEAR = env.int("IMPORT_DATE_MAX_YEAR", default=2100)
-IMPORT_RETENTION_DAYS = env.int("IMPORT_RETENTION_DAYS", default=30)
+# Every file the product writes under MEDIA_ROOT (uploads, errors files, SEN2 returns and
+# working extracts, register downloads) is deleted this many days after it was written
+# (core.retention, nightly). IMPORT_RETENTION_DAYS is its former name, still read.
+FILE_RETENTION_DAYS = env.int(
+    "FILE_RETENTION_DAYS", default=env.int("IMPORT_RETENTION_DAYS", default=30)
+)
 
 # --- Domain settings ------------------------------------------------------
 # A consultation is due back this many days after it is sent (dps.rules.consultation_due_date):

@@ -23,6 +23,12 @@ def sen2_checks_recent(*, limit: int = 5) -> list[Job]:
     )
 
 
+def sen2_check_files_kept(*, job: Job) -> bool:
+    """Whether the check's files (the XML, the working extract, the list of records) are still
+    kept: the retention rule (core.retention) deletes them FILE_RETENTION_DAYS after the check."""
+    return job_file(job, "-extract.zip").is_file()
+
+
 def sen2_check_issues(*, job: Job, rule: str = "") -> list[dict[str, Any]]:
     """The records that break a rule, as the check found them (one rule's, if `rule` is given)."""
     path = job_file(job, "-issues.json")

@@ -17,10 +17,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from core.models import Job
-from core.services import JobProgress, job_claim, job_create, job_fail, job_succeed
+from core.services import JobProgress, JobStart, job_claim, job_fail, job_start_once, job_succeed
 
 from . import extract, prepare_return
 
@@ -35,14 +34,19 @@ def job_file(job: Job, suffix: str) -> Path:
     return Path(settings.MEDIA_ROOT) / STORE_DIR / f"job-{job.pk}{suffix}"
 
 
-@transaction.atomic
-def sen2_check_start(*, census_date: dt.date, user: User | None) -> Job:
-    """Schedule a check of the return for `census_date`; the job page shows its progress."""
-    job = job_create(kind=JOB_KIND, user=user, result={"census_date": census_date.isoformat()})
+def sen2_check_start(*, census_date: dt.date, user: User | None) -> JobStart:
+    """Schedule a check of the return for `census_date`; the job page shows its progress. One
+    check per census date at a time: while one is queued or running, that one (its key is the
+    census date), so posts at once, or again while it runs, write one set of files."""
     from placements.tasks import run_sen2_check
 
-    transaction.on_commit(lambda: run_sen2_check.delay(job.pk))
-    return job
+    return job_start_once(
+        kind=JOB_KIND,
+        key=census_date.isoformat(),
+        user=user,
+        result={"census_date": census_date.isoformat()},
+        schedule=lambda job: run_sen2_check.delay(job.pk),
+    )
 
 
 def sen2_check_run(*, job_id: int) -> dict[str, Any]:

@@ -3,6 +3,7 @@ record that breaks a rule linked to the child's page, download the XML."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
@@ -11,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import audit, roles
+from core import audit, downloads, roles
+from core.errors import DomainError
 from core.htmx import render_page_or_partial
 from core.models import Job
+from core.templatetags.govuk import govuk_date
 from placements.forms import Sen2CheckForm
 
 from . import selectors, services, spec
@@ -30,8 +33,19 @@ def sen2_return(request: HttpRequest) -> HttpResponse:
         form = Sen2CheckForm(request.POST)
         if form.is_valid():
             user = request.user if isinstance(request.user, User) else None
-            job = services.sen2_check_start(census_date=form.cleaned_data["census_date"], user=user)
-            return redirect("placements:sen2_check", job_id=job.pk)
+            census_date = form.cleaned_data["census_date"]
+            try:
+                start = services.sen2_check_start(census_date=census_date, user=user)
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                if not start.started:
+                    messages.info(
+                        request,
+                        f"A check of the return for {govuk_date(census_date)} is already "
+                        "running: this is its progress.",
+                    )
+                return redirect("placements:sen2_check", job_id=start.job.pk)
         status = 400
     else:
         form = Sen2CheckForm(initial={"census_date": spec.default_census_day(timezone.localdate())})
@@ -70,6 +84,7 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
         counts = selectors.sen2_check_counts(job=job)
         issues = selectors.sen2_check_issues(job=job, rule=rule)
         context.update(
+            files_kept=selectors.sen2_check_files_kept(job=job),
             counts=counts,
             chart=selectors.sen2_counts_chart(counts),
             page=Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page")),
@@ -81,33 +96,35 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def sen2_download(request: HttpRequest, job_id: int) -> FileResponse:
+def sen2_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     """The XML exactly as it was checked; only when it validates against the schema."""
     job = _job(job_id)
-    path = services.job_file(job, ".xml")
     if job.status != Job.Status.SUCCEEDED or not job.result.get("schema_valid"):
         raise Http404("This check has no valid return to download")
-    if not path.exists():
-        raise Http404("The return is no longer kept: check it again")
-    name = f"sen2-{job.result['la_code']}-{job.result['census_date']}.xml"
-    audit.record(request, audit.Action.EXPORT, job, name, object_type="sen2_return")
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/xml"
+    return downloads.kept_file_response(
+        request,
+        services.job_file(job, ".xml"),
+        name=f"sen2-{job.result['la_code']}-{job.result['census_date']}.xml",
+        content_type="application/xml",
+        object_type="sen2_return",
+        about=job,
+        gone="The return is no longer kept: check it again",
     )
 
 
 @require_GET
 @permission_required(roles.IMPORT_DATA, raise_exception=True)
-def sen2_extract_download(request: HttpRequest, job_id: int) -> FileResponse:
+def sen2_extract_download(request: HttpRequest, job_id: int) -> FileResponse | HttpResponse:
     """The working extract the check wrote: the same records as its XML, one CSV per module."""
     job = _job(job_id)
-    path = services.job_file(job, "-extract.zip")
     if job.status != Job.Status.SUCCEEDED:
         raise Http404("This check has not finished")
-    if not path.exists():
-        raise Http404("The working extract is no longer kept: check the return again")
-    name = f"sen2-working-extract-{job.result['census_date']}.zip"
-    audit.record(request, audit.Action.EXPORT, job, name, object_type="sen2_extract")
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
+    return downloads.kept_file_response(
+        request,
+        services.job_file(job, "-extract.zip"),
+        name=f"sen2-working-extract-{job.result['census_date']}.zip",
+        content_type="application/zip",
+        object_type="sen2_extract",
+        about=job,
+        gone="The working extract is no longer kept: check the return again",
     )

@@ -5,6 +5,7 @@ Pages read the latest stored snapshot only (reporting.selectors); nothing is com
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core import disclosure, downloads, roles
+from core.errors import DomainError
 from core.htmx import render_page_or_partial
 from core.models import Job
 from reporting import selectors, services
@@ -128,8 +130,19 @@ def dashboard_download(request: HttpRequest, slug: str, table_id: str, fmt: str)
 @require_POST
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
 def recompute_start(request: HttpRequest) -> HttpResponse:
-    job = services.recompute_request(user=request.user)
-    return redirect("reporting:recompute_job", job_id=job.pk)
+    try:
+        start = services.recompute_request(user=request.user)
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reporting:index")
+    if not start.started:
+        messages.info(
+            request,
+            "A recompute is already running: this is its progress."
+            if start.job.status == Job.Status.RUNNING
+            else "A recompute is already waiting to start: this is its progress.",
+        )
+    return redirect("reporting:recompute_job", job_id=start.job.pk)
 
 
 @require_GET

@@ -36,7 +36,7 @@ def test_a_worker_killed_mid_recompute_keeps_the_previous_figures(
     assert before
 
     worker = celery_worker_to_kill(JOB_HEARTBEAT_SECONDS="1")
-    job = services.recompute_request(user=manager)
+    job = services.recompute_request(user=manager).job
 
     def running() -> bool:
         job.refresh_from_db()
