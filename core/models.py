@@ -93,3 +93,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.label or self.object_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInReservation(models.Model):
+    """Sign-in attempts whose password is being checked right now, for one lockout key (a
+    username, or an address, as AXES_LOCKOUT_PARAMETERS name them).
+
+    core.sign_in reserves one under a row lock before the password is checked and releases it
+    once axes has recorded the outcome, so a burst of attempts cannot all pass the lockout
+    check before the first failure is written."""
+
+    # sha256 of the lockout parameters' values: a username or address is never kept here.
+    key = models.CharField(max_length=64, unique=True)
+    in_flight = models.PositiveIntegerField(default=0)
+    reserved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.in_flight} sign-in checks in flight"
