@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
         VIEW_MEETING = "view_meeting", "Opened a meeting's agenda"
         VIEW_DECISION_RECORD = "view_decision_record", "Opened a meeting's decision record"
         VIEW_SEN2 = "view_sen2", "Opened an SEN2 page"
+        VIEW_LIST = "view_list", "Opened a list naming children"
         EXPORT = "export", "Downloaded an export"
 
     user = models.ForeignKey(
