@@ -107,7 +107,7 @@ class SignInReservation(models.Model):
     # sha256 of the lockout parameters' values: a username or address is never kept here.
     key = models.CharField(max_length=64, unique=True)
     in_flight = models.PositiveIntegerField(default=0)
-    reserved_at = models.DateTimeField()
+    reserved_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
         return f"{self.in_flight} sign-in checks in flight"

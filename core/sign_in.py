@@ -71,6 +71,16 @@ class ReservingAxesHandler(AxesDatabaseHandler):  # type: ignore[misc]
         finally:
             sign_in_release(request)
 
+    def clean_expired_user_attempts(
+        self, request: HttpRequest | None = None, credentials: dict[str, Any] | None = None
+    ) -> int:
+        """axes' clean-up of expired attempts, which also forgets reservations long stale."""
+        SignInReservation.objects.filter(
+            reserved_at__lt=timezone.now() - RESERVATION_TIMEOUT
+        ).delete()
+        cleaned: int = super().clean_expired_user_attempts(request, credentials)
+        return cleaned
+
     def _failures_by_key(
         self, request: HttpRequest, credentials: dict[str, Any] | None
     ) -> dict[str, QuerySet[Any]]:
@@ -99,29 +109,32 @@ def _reserve(
 ) -> bool:
     """Reserve one check on every key, or none when any key has reached the limit."""
     keys = sorted(failures_by_key)
-    now = timezone.now()
-    fresh_after = now - RESERVATION_TIMEOUT
     limit = get_failure_limit(request, credentials)
-    SignInReservation.objects.bulk_create(
-        [SignInReservation(key=key, reserved_at=now) for key in keys], ignore_conflicts=True
-    )
-    # The rows are locked in key order, so two attempts sharing two keys cannot deadlock; on
-    # SQLite the transaction takes the database's write lock (transaction_mode IMMEDIATE).
-    with transaction.atomic():
-        rows = list(
-            SignInReservation.objects.select_for_update().filter(key__in=keys).order_by("key")
+    while True:
+        now = timezone.now()
+        fresh_after = now - RESERVATION_TIMEOUT
+        SignInReservation.objects.bulk_create(
+            [SignInReservation(key=key, reserved_at=now) for key in keys], ignore_conflicts=True
         )
-        for row in rows:
-            in_flight = row.in_flight if row.reserved_at > fresh_after else 0
-            recorded = failures_by_key[row.key].aggregate(total=Sum("failures_since_start"))
-            if (recorded["total"] or 0) + in_flight >= limit:
-                return False
-        for row in rows:
-            row.in_flight = (row.in_flight if row.reserved_at > fresh_after else 0) + 1
-            row.reserved_at = now
-            row.save(update_fields=["in_flight", "reserved_at"])
-    setattr(request, _RESERVED, keys)
-    return True
+        # The rows are locked in key order, so two attempts sharing two keys cannot deadlock;
+        # on SQLite the transaction takes the database's write lock (transaction_mode IMMEDIATE).
+        with transaction.atomic():
+            rows = list(
+                SignInReservation.objects.select_for_update().filter(key__in=keys).order_by("key")
+            )
+            if len(rows) < len(keys):
+                continue  # a stale row was pruned between the insert and the lock: again
+            for row in rows:
+                in_flight = row.in_flight if row.reserved_at > fresh_after else 0
+                recorded = failures_by_key[row.key].aggregate(total=Sum("failures_since_start"))
+                if (recorded["total"] or 0) + in_flight >= limit:
+                    return False
+            for row in rows:
+                row.in_flight = (row.in_flight if row.reserved_at > fresh_after else 0) + 1
+                row.reserved_at = now
+                row.save(update_fields=["in_flight", "reserved_at"])
+        setattr(request, _RESERVED, [*getattr(request, _RESERVED, []), *keys])
+        return True
 
 
 def sign_in_release(request: HttpRequest | None) -> None:

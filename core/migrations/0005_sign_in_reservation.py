@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=64, unique=True)),
                 ('in_flight', models.PositiveIntegerField(default=0)),
-                ('reserved_at', models.DateTimeField()),
+                ('reserved_at', models.DateTimeField(db_index=True)),
             ],
         ),
     ]

@@ -10,6 +10,7 @@ project's (tests/core/sign_in_bursts.py).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -19,8 +20,10 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
+from core.models import SignInReservation
 from tests.core.sign_in_bursts import (
     BURST,
     COUNTING_BACKENDS,
@@ -137,3 +140,30 @@ def test_a_burst_on_a_sqlite_file_checks_at_most_the_limit(tmp_path):
     assert result["second_burst_checks"] == 0
     assert result["signed_in"] is False
     assert result["statuses"] == [429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_the_admin_then_refuses_leaves_nothing_reserved(officer):
+    # The officer's password is right, but the admin's form takes staff only: no sign-in
+    # signal follows, so the reservation is released at the end of the request.
+    response = Client(REMOTE_ADDR="10.6.0.1").post(
+        "/admin/login/", {"username": "officer", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in response.client.session
+    assert SignInReservation.objects.exists()
+    assert not SignInReservation.objects.filter(in_flight__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_axes_reset_command_still_unlocks_a_username(officer):
+    client = Client(REMOTE_ADDR="10.7.0.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(SIGN_IN, {"username": "officer", "password": f"guess-{n}"})
+    assert client.post(SIGN_IN, {"username": "officer", "password": PASSWORD}).status_code == 429
+
+    call_command("axes_reset_username", "officer", stdout=io.StringIO())
+    call_command("axes_reset_ip", "10.7.0.1", stdout=io.StringIO())
+
+    assert client.post(SIGN_IN, {"username": "officer", "password": PASSWORD}).status_code == 302
