@@ -1,25 +1,36 @@
 """The audit log of reads: who opened which child's record, decision record or SEN2 page, and
 every export and download, with when and from where (docs/security.md "Audit").
 
-Views call `record(request, action, obj=..., label=...)` once they know the record exists and
-the user may see it, so a refused or missing page writes nothing. Events are kept for
-AUDIT_RETENTION_DAYS and then deleted by `audit_prune` (nightly, core.audit_tasks).
+Pages say what they read with a decorator, placed under the permission check: `reads_child`
+(a page of one child's data), `reads_list` (a list that names children: one event per page
+view, with its filters, not one per child) and `exports` (a download). Each writes its event
+once the view has answered with success, so a refused or missing page writes nothing. Views
+that know more than their address says call `record(request, action, obj=..., label=...)`.
+Events are kept for AUDIT_RETENTION_DAYS and then deleted by `audit_prune` (nightly,
+core.audit_tasks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
+from . import roles
 from .models import AuditEvent
 from .security import client_ip
 
 Action = AuditEvent.Action
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+_FILE_NAME = re.compile(r'filename="?([^";]+)"?')
 
 
 def record(
@@ -49,6 +60,87 @@ def record(
         ip=client_ip(request) or None,
         at=timezone.now(),
     )
+
+
+def _after_success(
+    write: Callable[[HttpRequest, dict[str, Any], HttpResponseBase], None],
+) -> Callable[[View], View]:
+    """A view decorator: `write` the event once the view has answered with success (2xx)."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def audited_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                write(request, kwargs, response)
+            return response
+
+        return audited_view  # type: ignore[return-value]
+
+    return decorator
+
+
+def reads_child(*, of: type[Model] | None = None, from_query: str = "") -> Callable[[View], View]:
+    """For a page that shows one child's data: records "opened a child's record" with the
+    child's reference: the URL's `child_ref`; or, with `of`, the child of that model's record
+    the URL's `pk` names (a placement, a consultation); or, with `from_query`, the reference in
+    that query parameter (a search started from a child), recording nothing when it is blank."""
+
+    def write(request: HttpRequest, kwargs: dict[str, Any], _: HttpResponseBase) -> None:
+        if from_query:
+            child_ref = request.GET.get(from_query, "").strip()
+        elif of is not None:
+            found = of._default_manager.filter(pk=kwargs["pk"])
+            child_ref = found.values_list("child__child_ref", flat=True).first() or ""
+        else:
+            child_ref = kwargs["child_ref"]
+        if child_ref:
+            record(
+                request,
+                Action.VIEW_CHILD,
+                label=child_ref,
+                object_type="child",
+                object_id=child_ref,
+            )
+
+    return _after_success(write)
+
+
+def has_casework(request: HttpRequest) -> bool:
+    """Whether the person sees children's names (a page's lists of children are theirs only)."""
+    return bool(request.user.has_perm(roles.CASEWORK))
+
+
+def reads_list(
+    name: str, *, when: Callable[[HttpRequest], bool] | None = None
+) -> Callable[[View], View]:
+    """For a page that lists children by name: one event per page view (not one per child),
+    labelled with the list's `name` and the filters in its query string. `when` says whether
+    this person is shown the names at all (a page may show them to casework only)."""
+
+    def write(request: HttpRequest, kwargs: dict[str, Any], _: HttpResponseBase) -> None:
+        if when is not None and not when(request):
+            return
+        filters = request.GET.urlencode()
+        label = f"{name}: {filters}" if filters else name
+        record(request, Action.VIEW_LIST, label=label, object_type="list")
+
+    return _after_success(write)
+
+
+def exports(object_type: str) -> Callable[[View], View]:
+    """For a download: records an export under the file name the response gives."""
+
+    def write(request: HttpRequest, kwargs: dict[str, Any], response: HttpResponseBase) -> None:
+        found = _FILE_NAME.search(response.get("Content-Disposition", ""))
+        record(
+            request,
+            Action.EXPORT,
+            label=found.group(1) if found else request.path,
+            object_type=object_type,
+        )
+
+    return _after_success(write)
 
 
 def audit_search(

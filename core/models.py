@@ -79,6 +79,7 @@ class AuditEvent(models.Model):
         VIEW_MEETING = "view_meeting", "Opened a meeting's agenda"
         VIEW_DECISION_RECORD = "view_decision_record", "Opened a meeting's decision record"
         VIEW_SEN2 = "view_sen2", "Opened an SEN2 page"
+        VIEW_LIST = "view_list", "Opened a list naming children"
         EXPORT = "export", "Downloaded an export"
 
     user = models.ForeignKey(
@@ -125,3 +126,20 @@ class SubmissionToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.kind} {self.object_id}"
+
+
+class SignInReservation(models.Model):
+    """Sign-in attempts whose password is being checked right now, for one lockout key (a
+    username, or an address, as AXES_LOCKOUT_PARAMETERS name them).
+
+    core.sign_in reserves one under a row lock before the password is checked and releases it
+    once axes has recorded the outcome, so a burst of attempts cannot all pass the lockout
+    check before the first failure is written."""
+
+    # sha256 of the lockout parameters' values: a username or address is never kept here.
+    key = models.CharField(max_length=64, unique=True)
+    in_flight = models.PositiveIntegerField(default=0)
+    reserved_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.in_flight} sign-in checks in flight"

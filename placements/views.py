@@ -37,6 +37,7 @@ def _page(request: HttpRequest, queryset):
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_list("Children search")
 def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -51,14 +52,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child()
 def child_detail(request: HttpRequest, child_ref: str) -> HttpResponse:
     try:
         child = selectors.child_detail(child_ref=child_ref)
     except Child.DoesNotExist as error:
         raise Http404("No child with that reference") from error
-    audit.record(
-        request, audit.Action.VIEW_CHILD, child, child.child_ref, object_id=child.child_ref
-    )
     today = timezone.localdate()
     ehcp = selectors.current_ehcp(child)
     academic_year = calendar.academic_year_of(today)
@@ -97,6 +96,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("placements.view_provider", raise_exception=True)
+@audit.reads_list("A provider's current placements", when=audit.has_casework)
 def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
     today = timezone.localdate()
     try:
@@ -128,6 +128,7 @@ def provider_detail(request: HttpRequest, urn: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_list("Placements register")
 def placement_list(request: HttpRequest) -> HttpResponse:
     form = PlacementRegisterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -157,6 +158,7 @@ def _placement_initial(placement: Placement) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("placements.change_placement", raise_exception=True)
+@audit.reads_child(of=Placement)
 def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_object_or_404(Placement.objects.select_related("child", "provider"), pk=pk)
     status = 200
@@ -324,6 +326,7 @@ def _child_and_ehcp(child_ref: str, ehcp_id: str | None = None):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child()
 def child_sen2_change(request: HttpRequest, child_ref: str) -> HttpResponse:
     """Change the SEN2 items of the child and of their current EHCP (or `?ehcp=ID`)."""
     child, ehcp = _child_and_ehcp(child_ref, request.GET.get("ehcp"))
@@ -395,6 +398,7 @@ def _plan_event_add(request: HttpRequest, child_ref: str, form_class, add, what:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child()
 def annual_review_add(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _plan_event_add(
         request, child_ref, AnnualReviewForm, services.annual_review_add, "annual review"
@@ -403,6 +407,7 @@ def annual_review_add(request: HttpRequest, child_ref: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child()
 def named_setting_add(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _plan_event_add(
         request, child_ref, NamedSettingForm, services.named_setting_add, "named setting"
@@ -420,6 +425,7 @@ def named_setting_remove(request: HttpRequest, child_ref: str, pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child()
 def phase_transfer_add(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _plan_event_add(
         request, child_ref, PhaseTransferForm, services.phase_transfer_add, "phase transfer"

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.NoStoreMiddleware",
+    # Releases a sign-in attempt reserved before its password check (core.sign_in), whatever
+    # happened to the request.
+    "core.sign_in.SignInReleaseMiddleware",
     # Last, as django-axes requires: refuses sign-in from a locked-out user or address.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +127,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Each attempt is reserved atomically before its password is checked, so a burst of attempts
+# at once checks no more than AXES_FAILURE_LIMIT passwords (core.sign_in).
+AXES_HANDLER = "core.sign_in.ReservingAxesHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import audit
 from core.errors import DomainError
 from core.numbers import whole_number
 from dps import selectors, services
@@ -86,6 +87,7 @@ def _shortlist_page(
 
 @require_GET
 @permission_required(ADD, raise_exception=True)
+@audit.reads_child()
 def shortlist(request: HttpRequest, child_ref: str) -> HttpResponse:
     return _shortlist_page(request, _child(child_ref))
 
@@ -216,6 +218,7 @@ def _unsent_warning(request: HttpRequest, consultations: list[Consultation]) -> 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
+@audit.reads_child()
 def child_consultations(request: HttpRequest, child_ref: str) -> HttpResponse:
     child = _child(child_ref)
     return render(
@@ -261,6 +264,7 @@ def _detail_page(
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
+@audit.reads_child(of=Consultation)
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _consultation(pk))
 
@@ -376,6 +380,7 @@ def consultation_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
+@audit.reads_list("Overdue consultations")
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = list(selectors.consultations_overdue(today=today)[:500])
@@ -388,6 +393,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
+@audit.reads_child()
 def compare(request: HttpRequest, child_ref: str) -> HttpResponse:
     child = _child(child_ref)
     return _compare_page(request, child)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import disclosure, roles
+from core import audit, disclosure, roles
 from core.errors import DomainError
 from dps import services
 from dps.officer_forms import OfstedForm, ProviderContactForm
@@ -19,6 +19,7 @@ from placements.models import REPORT_CARD_AREAS, Provider
 
 @require_GET
 @permission_required("placements.view_provider", raise_exception=True)
+@audit.reads_list("A provider's placements and consultations", when=audit.has_casework)
 def provider_profile(request: HttpRequest, urn: int) -> HttpResponse:
     try:
         profile = load_profile(urn=urn, on=timezone.localdate())

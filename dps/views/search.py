@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import calendar, roles
+from core import audit, calendar, roles
 from core.htmx import render_page_or_partial
 from dps.officer_forms import SearchForm
 from dps.selectors import search
@@ -34,6 +34,7 @@ def _initial_from_child(facts: search.ChildFacts) -> dict[str, object]:
 
 @require_GET
 @permission_required(roles.CASEWORK, raise_exception=True)
+@audit.reads_child(from_query="child")
 def school_search(request: HttpRequest) -> HttpResponse:
     """Search schools for a child (`?child=REF` fills the filters from the child) or blank.
 

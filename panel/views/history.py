@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from core import audit
 from core.htmx import render_page_or_partial
 from panel import selectors
 from panel.forms import (
@@ -17,6 +18,7 @@ from .common import page_of
 
 @require_GET
 @permission_required("panel.view_panelrequest", raise_exception=True)
+@audit.reads_list("Panel decisions")
 def decision_search(request: HttpRequest) -> HttpResponse:
     form = DecisionSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

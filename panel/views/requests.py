@@ -43,6 +43,7 @@ def _agenda_url(item: PanelRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.ADD_PANEL_REQUEST, raise_exception=True)
+@audit.reads_child(from_query="child")
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     warnings: list[str] = []

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core import disclosure, downloads, roles
+from core import audit, disclosure, downloads, roles
 from core.errors import DomainError
 from core.htmx import render_page_or_partial
 from core.models import Job
@@ -103,6 +103,7 @@ def dashboard_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+@audit.exports("dashboard_table")
 def dashboard_download(request: HttpRequest, slug: str, table_id: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Download as csv or xlsx")

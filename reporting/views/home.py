@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import disclosure, roles
+from core import audit, disclosure, roles
 from dps import selectors as dps_selectors
 from dps.selectors import worklist
 from panel import selectors as panel_selectors
@@ -13,6 +13,7 @@ from reporting import selectors
 
 
 @require_GET
+@audit.reads_list("Worklist", when=audit.has_casework)
 def home(request: HttpRequest) -> HttpResponse:
     """What is waiting for this user: the next panel, consultations due, the latest figures."""
     user = request.user

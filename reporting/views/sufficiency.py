@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import calendar, disclosure, downloads, money, roles
+from core import audit, calendar, disclosure, downloads, money, roles
 from core.editing import versioned_save
 from core.errors import DomainError
 from placements import rules
@@ -330,6 +330,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+@audit.exports("sufficiency")
 def sufficiency_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Download as csv or xlsx")

@@ -11,7 +11,12 @@ from django.utils import timezone
 from core import audit
 from core.audit_tasks import audit_prune as audit_prune_task
 from core.models import AuditEvent
-from tests.factories import ChildFactory, PanelRequestFactory, PlacementFactory
+from tests.factories import (
+    ChildFactory,
+    ConsultationFactory,
+    PanelRequestFactory,
+    PlacementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +86,51 @@ def test_every_export_writes_an_event(commissioner_client, url, object_type):
         AuditEvent.Action.EXPORT,
         object_type,
     )
+
+
+def test_every_page_of_one_childs_data_names_the_child(officer_client, commissioner_client):
+    placement = PlacementFactory(child=ChildFactory(child_ref="C0042"))
+    consultation = ConsultationFactory(child=placement.child, provider=placement.provider)
+
+    assert officer_client.get("/children/C0042/sen2/").status_code == 200
+    assert commissioner_client.get(f"/placements/{placement.pk}/change/").status_code == 200
+    assert officer_client.get(f"/dps/consultations/{consultation.pk}/").status_code == 200
+    assert officer_client.get("/dps/search/?child=C0042").status_code == 200
+    assert officer_client.get("/dps/search/").status_code == 200  # no child: no event
+
+    events = AuditEvent.objects.order_by("pk")
+    assert [(e.action, e.object_type, e.object_id) for e in events] == [
+        (AuditEvent.Action.VIEW_CHILD, "child", "C0042")
+    ] * 4
+    assert [e.path for e in events][1:3] == [
+        f"/placements/{placement.pk}/change/",
+        f"/dps/consultations/{consultation.pk}/",
+    ]
+
+
+def test_a_list_of_children_writes_one_event_with_its_filters(officer_client):
+    for _ in range(3):
+        ChildFactory(last_name="Smith")
+
+    response = officer_client.get("/children/?q=Smith")
+
+    assert response.status_code == 200
+    event = _only_event()
+    assert (event.action, event.object_type, event.object_id) == (
+        AuditEvent.Action.VIEW_LIST,
+        "list",
+        "",
+    )
+    assert event.label == "Children search: q=Smith"
+    assert event.path == "/children/?q=Smith"
+
+
+def test_the_worklist_is_audited_for_casework_only(officer_client, manager_client):
+    assert manager_client.get("/").status_code == 200
+    assert not AuditEvent.objects.exists()
+
+    assert officer_client.get("/").status_code == 200
+    assert _only_event().label == "Worklist"
 
 
 def test_panel_request_and_decision_record_write_events(officer_client):

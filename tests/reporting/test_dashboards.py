@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from openpyxl import load_workbook
 
-from core.models import Job
+from core.models import AuditEvent, Job
 from placements import services as placement_services
 from reporting import services, tasks
 from reporting.dashboards import DASHBOARDS
@@ -288,6 +288,23 @@ def test_download_csv_and_xlsx_suppress_for_managers(computed, manager_client, o
     assert rows[1][4] == 6
     assert rows[2][2] == "Birch School"
     assert rows[2][3] == "c"
+
+
+def test_a_dashboard_download_is_audited_as_an_export(computed, manager_client):
+    response = manager_client.get("/dashboards/spend/need_group.xlsx?fy=2024")
+    refused = manager_client.get("/dashboards/spend/no_such_table.csv")
+
+    assert response.status_code == 200
+    assert refused.status_code == 404
+    event = AuditEvent.objects.get()
+    assert (event.username, event.action, event.object_type) == (
+        "manager",
+        AuditEvent.Action.EXPORT,
+        "dashboard_table",
+    )
+    assert event.label.startswith("spend-need_group-as-of-")
+    assert event.label in response["Content-Disposition"]
+    assert event.path == "/dashboards/spend/need_group.xlsx?fy=2024"
 
 
 def test_casework_roles_drill_down_to_the_placements_register(

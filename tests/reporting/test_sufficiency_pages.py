@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.models import AuditEvent
 from reporting import services
 from reporting.models import PlannedPlaces, SufficiencyScenario
 from tests.factories import ChildFactory, EHCPFactory, PlacementFactory, ProviderFactory
@@ -207,6 +208,12 @@ def test_csv_download_suppresses_for_managers(manager_client):
     xlsx = manager_client.get("/dashboards/sufficiency/download.xlsx")
     assert xlsx.status_code == 200
     assert manager_client.get("/dashboards/sufficiency/download.pdf").status_code == 404
+    # Each download is an export in the audit log, under its file name; the refused one is not.
+    exports = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_type="sufficiency")
+    assert [label[-4:] for label in exports.order_by("pk").values_list("label", flat=True)] == [
+        ".csv",
+        "xlsx",
+    ]
 
 
 def _report(*args: str) -> list[dict]:
