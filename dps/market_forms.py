@@ -61,38 +61,6 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
-class PercentField(forms.DecimalField):
-    def __init__(self, *, label: str, maximum: int = 100, **kwargs):
-        # Django fills some messages with %-formatting, so no "%" from the label goes in them.
-        name = _lower(label).replace(" (%)", "").replace("%", "percent")
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter the {name}",
-                "invalid": f"The {name} must be a number, like 3.5",
-                "min_value": f"The {name} must be 0 or more",
-                "max_value": f"The {name} must be {maximum} or less",
-                "max_digits": f"The {name} must be {maximum} or less",
-                "max_decimal_places": f"The {name} must have no more than 2 decimal places",
-                "max_whole_digits": f"The {name} must be {maximum} or less",
-            },
-        )
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(
-            label=label,
-            min_value=Decimal(0),
-            max_value=Decimal(maximum),
-            max_digits=5,
-            decimal_places=2,
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("%", "").strip()
-        return super().to_python(value)
-
-
 class AcademicYearField(forms.CharField):
     def __init__(self, *, label: str = "Academic year", **kwargs):
         kwargs.setdefault("help_text", "For example, 2025/26")
@@ -228,7 +196,7 @@ class EvidenceFields(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select an Ofsted grade from the list"},
     )
-    quality_score = PercentField(
+    quality_score = core_forms.PercentField(
         label="Quality score", required=False, help_text="0 to 100, from the quality assessment"
     )
     notes = forms.CharField(
@@ -302,7 +270,7 @@ class FeeEditForm(forms.Form):
 class UpliftCreateForm(forms.Form):
     provider_urn = ProviderUrnField()
     academic_year = AcademicYearField(help_text="The year the uplift would apply to, like 2026/27")
-    requested_percent = PercentField(label="Requested uplift (%)", maximum=100)
+    requested_percent = core_forms.PercentField(label="Requested uplift (%)", maximum=100)
     justification = forms.CharField(
         label="Justification",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -327,7 +295,7 @@ class UpliftDecisionForm(forms.Form):
         ],
         error_messages={"required": "Select the outcome"},
     )
-    agreed_percent = PercentField(label="Agreed uplift (%)", required=False)
+    agreed_percent = core_forms.PercentField(label="Agreed uplift (%)", required=False)
     decided_on = date_field("Date of the decision", required=False)
     cost_breakdown = forms.CharField(
         label="Cost breakdown", required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -463,7 +431,7 @@ class AttendanceForm(forms.Form):
         error_messages={"required": "Select the term"},
         help_text="Autumn: September to December; spring: January to April; summer: May to August",
     )
-    attendance_percent = PercentField(label="Attendance (%)")
+    attendance_percent = core_forms.PercentField(label="Attendance (%)")
 
     def clean(self):
         data = super().clean()
