@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 
-from . import money
+from . import calendar, money
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -127,7 +129,9 @@ def _a_or_an(name: str) -> str:
 
 class GovukDateField(forms.DateField):
     """A date typed in a date input (YYYY-MM-DD), with messages naming the field by its label,
-    or by `name` when the label does not read well in a sentence."""
+    or by `name` when the label does not read well in a sentence. Every date a person types
+    comes through this field (`model_form_field` makes it for a model's dates), and is within
+    `core.calendar.likely_dates`, the range the imports take."""
 
     def __init__(
         self,
@@ -141,7 +145,36 @@ class GovukDateField(forms.DateField):
         messages = {
             "required": f"Enter the {name}",
             "invalid": f"The {name} must be a real date, like 2026-01-27",
+            "out_of_range": f"The {name} must be between {{first}} and {{last}}",
         }
         messages.update(error_messages or {})
         kwargs.setdefault("widget", DATE_WIDGET)
         super().__init__(label=label, error_messages=messages, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        first, last = calendar.likely_dates()
+        if not first <= value <= last:
+            # No params: Django would %-format the message, and it is already complete.
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"].format(
+                    first=long_date(first), last=long_date(last)
+                ),
+                code="out_of_range",
+            )
+
+
+def long_date(day: dt.date) -> str:
+    """1 January 2026, as pages show dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def model_form_field(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """The form field for a model field, as every form makes it (`formfield_callback`): a date is
+    a GovukDateField, named by the label the form gives it."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        field: forms.Field | None = db_field.formfield(form_class=GovukDateField, **kwargs)
+        return field
+    return db_field.formfield(**kwargs)

@@ -14,24 +14,9 @@ from placements.models import AttendancePattern, Placement, Provider
 from . import market_rules
 from .models import AttendanceRecord, Contract, Framework, Lot, Membership, UpliftRequest
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _lower(label: str) -> str:
     return label[0].lower() + label[1:]
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {_lower(label)}",
-            "invalid": f"The {_lower(label)} must be a real date, like 2026-01-27",
-        },
-    )
 
 
 class MoneyField(forms.DecimalField):
@@ -132,7 +117,7 @@ class FrameworkForm(forms.Form):
     name = forms.CharField(
         label="Name", max_length=120, error_messages={"required": "Enter the framework's name"}
     )
-    start_date = date_field("Start date")
+    start_date = core_forms.GovukDateField(label="Start date")
     initial_term_years = _int_field("Initial term in years", minimum=1, maximum=20)
     max_extension_years = _int_field("Extension available in years", minimum=0, maximum=20)
     description = forms.CharField(
@@ -207,7 +192,7 @@ class EvidenceFields(forms.Form):
 class MembershipCreateForm(EvidenceFields):
     provider_urn = ProviderUrnField()
     lot = LotChoiceField()
-    applied_on = date_field("Date of application")
+    applied_on = core_forms.GovukDateField(label="Date of application")
 
     field_order = ["provider_urn", "lot", "applied_on", "ofsted_grade", "quality_score", "notes"]
 
@@ -223,7 +208,7 @@ class MembershipStatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the new status"},
     )
-    on = date_field("Date of the change")
+    on = core_forms.GovukDateField(label="Date of the change")
     reason = forms.CharField(
         label="Reason",
         max_length=300,
@@ -281,7 +266,7 @@ class UpliftCreateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    received_on = date_field("Date received")
+    received_on = core_forms.GovukDateField(label="Date received")
 
 
 class UpliftDecisionForm(forms.Form):
@@ -296,7 +281,7 @@ class UpliftDecisionForm(forms.Form):
         error_messages={"required": "Select the outcome"},
     )
     agreed_percent = core_forms.PercentField(label="Agreed uplift (%)", required=False)
-    decided_on = date_field("Date of the decision", required=False)
+    decided_on = core_forms.GovukDateField(label="Date of the decision", required=False)
     cost_breakdown = forms.CharField(
         label="Cost breakdown", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -308,8 +293,8 @@ class BlockContractForm(forms.Form):
     lot = LotChoiceField(required=False)
     places_reserved = _int_field("Places reserved", minimum=1, maximum=1000)
     price_per_place = MoneyField(label="Annual price per place")
-    start_date = date_field("Start date")
-    end_date = date_field("End date")
+    start_date = core_forms.GovukDateField(label="Start date")
+    end_date = core_forms.GovukDateField(label="End date")
 
 
 class BlockContractEditForm(forms.Form):
