@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from . import audit
 from .forms import GovukDateField
 from .models import AuditEvent
+from .pagination import page_of
 
 VIEW_AUDIT = "core.view_auditevent"
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
         child_ref=filters.get("child_ref", "").strip(),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(events, PAGE_SIZE), request)
     return render(
         request,
         "core/audit_log.html",

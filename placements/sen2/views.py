@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import audit, roles
 from core.htmx import render_page_or_partial
 from core.models import Job
+from core.pagination import page_of
 from placements.forms import Sen2CheckForm
 
 from . import selectors, services, spec
@@ -72,7 +73,7 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
         context.update(
             counts=counts,
             chart=selectors.sen2_counts_chart(counts),
-            page=Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page")),
+            page=page_of(Paginator(issues, ISSUES_PAGE_SIZE), request),
             rule_description=RULES.get(rule, ""),
             form=Sen2CheckForm(initial={"census_date": job.result["census_date"]}),
         )
