@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.references import ReferenceValidator
 from placements.models import MONEY, PERCENT, AttendancePattern, Child, Placement, Provider
 
 from .rules import consultation_due_date
@@ -204,7 +205,7 @@ class Contract(models.Model):
         EXPIRED = "expired", "Expired"
         TERMINATED = "terminated", "Terminated"
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(max_length=40, unique=True, validators=[ReferenceValidator()])
     title = models.CharField(max_length=200)
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="contracts", null=True, blank=True
