@@ -171,7 +171,7 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def model_form_field(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+def model_form_field(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """The form field for a model field, as every form makes it (`formfield_callback`): a date is
     a GovukDateField, named by the label the form gives it."""
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
