@@ -13,11 +13,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import audit
+from .forms import GovukDateField
 from .models import AuditEvent
+from .pagination import page_of
 
 VIEW_AUDIT = "core.view_auditevent"
 PAGE_SIZE = 50
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditSearchForm(forms.Form):
@@ -28,18 +29,8 @@ class AuditSearchForm(forms.Form):
         choices=[("", "Anything")] + list(AuditEvent.Action.choices),
     )
     child_ref = forms.CharField(label="Child's reference", required=False, max_length=60)
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=DATE_WIDGET,
-        error_messages={"invalid": "The from date must be a real date, like 2026-01-27"},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=DATE_WIDGET,
-        error_messages={"invalid": "The to date must be a real date, like 2026-01-27"},
-    )
+    date_from = GovukDateField(label="From", name="from date", required=False)
+    date_to = GovukDateField(label="To", name="to date", required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -61,7 +52,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
         child_ref=filters.get("child_ref", "").strip(),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(events, PAGE_SIZE), request)
     return render(
         request,
         "core/audit_log.html",

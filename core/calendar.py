@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
+
 
 def financial_year_of(day: dt.date) -> int:
     """The FY containing `day`, named by the year it starts in (FY 2024 = 1 Apr 2024 – 31 Mar 2025)."""
@@ -57,3 +59,13 @@ def parse_academic_year(text: str) -> int:
         return parse_financial_year(str(text).replace("/", "-"))
     except ValueError as error:
         raise ValueError("is not an academic year such as 2024/25") from error
+
+
+def likely_dates() -> tuple[dt.date, dt.date]:
+    """The first and last date the product takes from a person or a file: 1 January
+    IMPORT_DATE_MIN_YEAR to 31 December IMPORT_DATE_MAX_YEAR. A year such as 1 or 9999 is a
+    slip of the keyboard, and the last would overflow every sum that adds a day to it."""
+    return (
+        dt.date(settings.IMPORT_DATE_MIN_YEAR, 1, 1),
+        dt.date(settings.IMPORT_DATE_MAX_YEAR, 12, 31),
+    )

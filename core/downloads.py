@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -22,6 +23,9 @@ from core import audit, money
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+SHEET_TITLE_MAX = 31
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]+")
 
 Rows = list[dict[str, Any]]
 Tables = Rows | dict[str, Rows]
@@ -110,14 +114,32 @@ def csv_response(
     return response
 
 
+def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
+    """A worksheet name Excel accepts: no `[ ] : * ? / \\`, no control characters, no leading or
+    trailing apostrophe, at most 31 characters, not blank, and not one already `taken` (Excel
+    compares them without regard to case)."""
+    cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", title).split()).strip("'").strip()
+    base = cleaned[:SHEET_TITLE_MAX].rstrip() or "Sheet"
+    used = {name.casefold() for name in taken}
+    candidate, number = base, 1
+    while candidate.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+    return candidate
+
+
 def xlsx_bytes(
     sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]],
     money_columns: Mapping[str, Iterable[int]] | None = None,
 ) -> bytes:
-    """One worksheet per named table; money rounded to pence; formulas neutralised."""
+    """One worksheet per named table (named by `sheet_title`); money rounded to pence;
+    formulas neutralised."""
     workbook = Workbook(write_only=True)
+    titles: list[str] = []
     for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
+        titles.append(sheet_title(title, titles))
+        sheet = workbook.create_sheet(title=titles[-1])
         sheet.append([safe_cell(h) for h in header])
         money_at = set((money_columns or {}).get(title, ()))
         for row in rows:

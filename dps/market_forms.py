@@ -14,24 +14,9 @@ from placements.models import AttendancePattern, Placement, Provider
 from . import market_rules
 from .models import AttendanceRecord, Contract, Framework, Lot, Membership, UpliftRequest
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _lower(label: str) -> str:
     return label[0].lower() + label[1:]
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {_lower(label)}",
-            "invalid": f"The {_lower(label)} must be a real date, like 2026-01-27",
-        },
-    )
 
 
 class MoneyField(forms.DecimalField):
@@ -58,38 +43,6 @@ class MoneyField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
-
-
-class PercentField(forms.DecimalField):
-    def __init__(self, *, label: str, maximum: int = 100, **kwargs):
-        # Django fills some messages with %-formatting, so no "%" from the label goes in them.
-        name = _lower(label).replace(" (%)", "").replace("%", "percent")
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter the {name}",
-                "invalid": f"The {name} must be a number, like 3.5",
-                "min_value": f"The {name} must be 0 or more",
-                "max_value": f"The {name} must be {maximum} or less",
-                "max_digits": f"The {name} must be {maximum} or less",
-                "max_decimal_places": f"The {name} must have no more than 2 decimal places",
-                "max_whole_digits": f"The {name} must be {maximum} or less",
-            },
-        )
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(
-            label=label,
-            min_value=Decimal(0),
-            max_value=Decimal(maximum),
-            max_digits=5,
-            decimal_places=2,
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("%", "").strip()
         return super().to_python(value)
 
 
@@ -164,7 +117,7 @@ class FrameworkForm(forms.Form):
     name = forms.CharField(
         label="Name", max_length=120, error_messages={"required": "Enter the framework's name"}
     )
-    start_date = date_field("Start date")
+    start_date = core_forms.GovukDateField(label="Start date")
     initial_term_years = _int_field("Initial term in years", minimum=1, maximum=20)
     max_extension_years = _int_field("Extension available in years", minimum=0, maximum=20)
     description = forms.CharField(
@@ -228,7 +181,7 @@ class EvidenceFields(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select an Ofsted grade from the list"},
     )
-    quality_score = PercentField(
+    quality_score = core_forms.PercentField(
         label="Quality score", required=False, help_text="0 to 100, from the quality assessment"
     )
     notes = forms.CharField(
@@ -239,7 +192,7 @@ class EvidenceFields(forms.Form):
 class MembershipCreateForm(EvidenceFields):
     provider_urn = ProviderUrnField()
     lot = LotChoiceField()
-    applied_on = date_field("Date of application")
+    applied_on = core_forms.GovukDateField(label="Date of application")
 
     field_order = ["provider_urn", "lot", "applied_on", "ofsted_grade", "quality_score", "notes"]
 
@@ -255,7 +208,7 @@ class MembershipStatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the new status"},
     )
-    on = date_field("Date of the change")
+    on = core_forms.GovukDateField(label="Date of the change")
     reason = forms.CharField(
         label="Reason",
         max_length=300,
@@ -302,7 +255,7 @@ class FeeEditForm(forms.Form):
 class UpliftCreateForm(forms.Form):
     provider_urn = ProviderUrnField()
     academic_year = AcademicYearField(help_text="The year the uplift would apply to, like 2026/27")
-    requested_percent = PercentField(label="Requested uplift (%)", maximum=100)
+    requested_percent = core_forms.PercentField(label="Requested uplift (%)", maximum=100)
     justification = forms.CharField(
         label="Justification",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -313,7 +266,7 @@ class UpliftCreateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    received_on = date_field("Date received")
+    received_on = core_forms.GovukDateField(label="Date received")
 
 
 class UpliftDecisionForm(forms.Form):
@@ -327,8 +280,8 @@ class UpliftDecisionForm(forms.Form):
         ],
         error_messages={"required": "Select the outcome"},
     )
-    agreed_percent = PercentField(label="Agreed uplift (%)", required=False)
-    decided_on = date_field("Date of the decision", required=False)
+    agreed_percent = core_forms.PercentField(label="Agreed uplift (%)", required=False)
+    decided_on = core_forms.GovukDateField(label="Date of the decision", required=False)
     cost_breakdown = forms.CharField(
         label="Cost breakdown", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -340,8 +293,8 @@ class BlockContractForm(forms.Form):
     lot = LotChoiceField(required=False)
     places_reserved = _int_field("Places reserved", minimum=1, maximum=1000)
     price_per_place = MoneyField(label="Annual price per place")
-    start_date = date_field("Start date")
-    end_date = date_field("End date")
+    start_date = core_forms.GovukDateField(label="Start date")
+    end_date = core_forms.GovukDateField(label="End date")
 
 
 class BlockContractEditForm(forms.Form):
@@ -463,7 +416,7 @@ class AttendanceForm(forms.Form):
         error_messages={"required": "Select the term"},
         help_text="Autumn: September to December; spring: January to April; summer: May to August",
     )
-    attendance_percent = PercentField(label="Attendance (%)")
+    attendance_percent = core_forms.PercentField(label="Attendance (%)")
 
     def clean(self):
         data = super().clean()

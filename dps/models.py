@@ -13,6 +13,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.references import ReferenceValidator
 from placements.models import MONEY, PERCENT, AttendancePattern, Child, Placement, Provider
 
 from .rules import consultation_due_date
@@ -206,7 +207,7 @@ class Contract(models.Model):
         EXPIRED = "expired", "Expired"
         TERMINATED = "terminated", "Terminated"
 
-    reference = models.CharField(max_length=40)
+    reference = models.CharField(max_length=40, validators=[ReferenceValidator()])
     title = models.CharField(max_length=200)
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="contracts", null=True, blank=True

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import GovukDateField
 from dps.models import Consultation
 from dps.selectors.search import DPS_ALL, DPS_MEMBERS, OFSTED_ACCEPTABLE, OFSTED_CHOICES
 from placements import rules
@@ -36,19 +37,6 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, str):
             value = value.replace("£", "").replace(",", "").strip()
         return super().to_python(value)
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "invalid": f"{label} must be a real date",
-            "required": f"Enter the {label.lower()}",
-        },
-    )
 
 
 class SearchForm(forms.Form):
@@ -176,9 +164,9 @@ class ResponseForm(forms.Form):
         ],
         error_messages={"required": "Choose offer, decline or withdrawn"},
     )
-    responded_on = _date("Date of response")
+    responded_on = GovukDateField(label="Date of response")
     offered_fee = MoneyField(label="Annual fee offered", required=False)
-    offered_start = _date("Start date offered", required=False)
+    offered_start = GovukDateField(label="Start date offered", required=False)
     offered_additional_cost = MoneyField(
         label="Additional cost (a year)", required=False, help_text="For example 1:1 support"
     )
@@ -207,7 +195,7 @@ class ContactForm(forms.Form):
 
 class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    start_date = _date("Placement start date")
+    start_date = GovukDateField(label="Placement start date")
 
 
 GRADE_CHOICES = [
@@ -226,7 +214,7 @@ class OfstedForm(forms.Form):
         ],
         error_messages={"required": "Choose the kind of inspection outcome"},
     )
-    inspection_date = _date("Inspection date")
+    inspection_date = GovukDateField(label="Inspection date")
     overall_effectiveness = forms.TypedChoiceField(
         label="Overall effectiveness",
         required=False,

@@ -19,6 +19,8 @@ from django.apps import apps
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 
+from core.references import ReferenceValidator, reference_problem
+
 from . import parsing
 
 Check = Callable[[object], None]
@@ -53,6 +55,12 @@ def _length_check(max_length: int) -> Check:
     return check
 
 
+def _reference_check(value: object) -> None:
+    problem = reference_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
+
+
 def _date_check(value: object) -> None:
     if isinstance(value, dt.date):
         parsing.date_in_range(value)
@@ -68,6 +76,8 @@ def _field_checks(field: models.Field) -> list[Check]:
         checks.append(_decimal_check(field.max_digits, field.decimal_places or 0))
     if isinstance(field, models.CharField) and field.max_length:
         checks.append(_length_check(field.max_length))
+    if any(isinstance(v, ReferenceValidator) for v in field.validators):
+        checks.append(_reference_check)
     if isinstance(field, models.DateField):
         checks.append(_date_check)
     return checks

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from core import calendar, money
@@ -44,9 +43,12 @@ MAX_DIGITS = 30
 
 
 def date_in_range(value: dt.date) -> dt.date:
-    low, high = settings.IMPORT_DATE_MIN_YEAR, settings.IMPORT_DATE_MAX_YEAR
-    if not low <= value.year <= high:
-        raise ValueError(f"is not a likely date: the year must be between {low} and {high}")
+    """`value`, when within `core.calendar.likely_dates` (the range the forms take too)."""
+    low, high = calendar.likely_dates()
+    if not low <= value <= high:
+        raise ValueError(
+            f"is not a likely date: the year must be between {low.year} and {high.year}"
+        )
     return value
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.forms import GovukDateField, MoneyField
+from core.forms import GovukDateField, MoneyField, model_form_field
 
 from . import rules
 from .models import AnnualReview, NeedType, PhaseTransfer
@@ -104,9 +104,8 @@ class PlacementChangeForm(forms.Form):
 class Sen2CheckForm(forms.Form):
     """The collection to check: its census date (DfE's January census day by default)."""
 
-    census_date = forms.DateField(
+    census_date = GovukDateField(
         label="Census date",
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="DfE's January census day of the collection, for example 2026-01-15",
         error_messages={
             "required": "Enter the census date",
@@ -128,14 +127,6 @@ class Sen2CheckForm(forms.Form):
         return day
 
 
-def _date_widgets(model, names) -> dict:
-    return {
-        name: forms.DateInput(attrs={"type": "date"})
-        for name in names
-        if model._meta.get_field(name).get_internal_type() == "DateField"
-    }
-
-
 class Sen2DetailsForm(forms.Form):
     """The SEN2 items of a child and (when they have one) of one of their EHCPs."""
 
@@ -146,16 +137,14 @@ class Sen2DetailsForm(forms.Form):
         from .services import SEN2_CHILD_FIELDS, SEN2_EHCP_FIELDS
 
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(Child, fields=SEN2_CHILD_FIELDS))
+        self.fields.update(
+            fields_for_model(Child, fields=SEN2_CHILD_FIELDS, formfield_callback=model_form_field)
+        )
         self.child_names = list(SEN2_CHILD_FIELDS)
         self.ehcp_names = list(SEN2_EHCP_FIELDS) if with_ehcp else []
         if with_ehcp:
             self.fields.update(
-                fields_for_model(
-                    EHCP,
-                    fields=SEN2_EHCP_FIELDS,
-                    widgets=_date_widgets(EHCP, SEN2_EHCP_FIELDS),
-                )
+                fields_for_model(EHCP, fields=SEN2_EHCP_FIELDS, formfield_callback=model_form_field)
             )
             self.fields["request_date"].label = "Request received"
             self.fields["assessment_decision"].label = "Decision whether to assess"
@@ -178,11 +167,7 @@ class AnnualReviewForm(forms.ModelForm):
     class Meta:
         model = AnnualReview
         fields = ["meeting_date", "outcome", "decision_date", "draft_amended_plan_date"]
-        widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
-            "decision_date": forms.DateInput(attrs={"type": "date"}),
-            "draft_amended_plan_date": forms.DateInput(attrs={"type": "date"}),
-        }
+        formfield_callback = model_form_field
         labels = {
             "meeting_date": "Date of the review meeting",
             "outcome": "Outcome",
@@ -198,10 +183,7 @@ class PhaseTransferForm(forms.ModelForm):
     class Meta:
         model = PhaseTransfer
         fields = ["due_date", "final_plan_date"]
-        widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "final_plan_date": forms.DateInput(attrs={"type": "date"}),
-        }
+        formfield_callback = model_form_field
         labels = {
             "due_date": "Date the phase transfer review is due",
             "final_plan_date": "Date the final amended plan was issued",

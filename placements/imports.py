@@ -386,7 +386,9 @@ class Children(ImportKind):
     label = "Children and EHCPs"
     description = "Children and young people with their current EHCP (dates and needs)."
     columns = (
-        Column("child_ref", True, "The council's reference for the child", "WS000123"),
+        Column(
+            "child_ref", True, "The council's reference for the child: one line, no /", "WS000123"
+        ),
         Column("first_name", True, "", "Sam"),
         Column("last_name", True, "", "Taylor"),
         Column("date_of_birth", True, "", "2012-03-14"),

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from core.references import ReferenceValidator
+
 from . import rules
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -138,7 +140,9 @@ class ReviewOutcome(models.TextChoices):
 class Child(models.Model):
     """A child or young person (CYP). Personal data: casework roles only (docs/adr/0002)."""
 
-    child_ref = models.CharField("child reference", max_length=32, unique=True)
+    child_ref = models.CharField(
+        "child reference", max_length=32, unique=True, validators=[ReferenceValidator()]
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()

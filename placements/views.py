@@ -12,7 +12,7 @@ from core import audit, calendar, disclosure, downloads, idempotency, roles
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
 from core.models import Job
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginator, page_of
 
 from . import exports, rules, selectors, services
 from .forms import (
@@ -32,7 +32,7 @@ PROVIDER_PLACEMENTS_SHOWN = 25
 
 
 def _page(request: HttpRequest, queryset):
-    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(CappedPaginator(queryset, PAGE_SIZE), request)
 
 
 @require_GET

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from pyarrow import csv as pa_csv
 
+from core import calendar
 from dps.models import BlockContract, Consultation, UpliftRequest
 from panel.models import PanelRequest
 from placements.models import EHCP, Child, Provider
@@ -81,7 +82,8 @@ def _read_copy(  # noqa: PLR0913
     buffer.seek(0)
     types = {name: pa.string() for name in text}
     types.update({name: pa.float64() for name in numbers})
-    types.update({name: pa.timestamp("ns") for name in dates})
+    # As calendar dates, which hold any year a date column can: `_dates` clips them.
+    types.update({name: pa.date32() for name in dates})
     types.update({name: pa.dictionary(pa.int32(), pa.string()) for name in categories})
     table = pa_csv.read_csv(
         buffer,
@@ -94,12 +96,19 @@ def _read_copy(  # noqa: PLR0913
         ),
     )
     buffer.close()
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    return table.to_pandas(split_blocks=True, self_destruct=True, date_as_object=False)
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns as nanosecond datetimes (NaT for none), within `core.calendar.likely_dates`.
+
+    A date stored before the forms and imports kept to that range (a block contract ending on
+    9999-12-31) is beyond what a nanosecond datetime holds (the year 2262); clipped to the
+    range's last day, it still ends after every year the dashboards compute or forecast."""
+    first, last = (pd.Timestamp(day) for day in calendar.likely_dates())
     for column in columns:
-        frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
+        values = pd.to_datetime(frame[column], errors="coerce")
+        frame[column] = values.clip(lower=first, upper=last).astype("datetime64[ns]")
     return frame
 
 

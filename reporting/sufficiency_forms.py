@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from core import calendar
+from core.forms import PercentField
 from placements import rules
 
 from . import sufficiency
-from .sufficiency_models import PHASE_CHOICES, PROVISION_CHOICES
+from .sufficiency_models import (
+    EHCP_CHANGE_LIMIT,
+    EHCP_CHANGE_OUT_OF_RANGE,
+    PHASE_CHOICES,
+    PROVISION_CHOICES,
+)
 
 GROUP_LABELS = {**dict(rules.SETTING_GROUP_CHOICES), sufficiency.NONE: "No placement recorded"}
 NEED_CHOICES = [("", "All needs"), *rules.NEED_TYPES]
@@ -114,21 +119,17 @@ class ScenarioFieldsForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    ehcp_change_percent = forms.DecimalField(
+    ehcp_change_percent = PercentField(
         label="Change in new EHCPs (%)",
+        name="change in new EHCPs",
         required=False,
-        min_value=Decimal(-100),
-        max_value=Decimal(100),
-        max_digits=5,
+        minimum=-EHCP_CHANGE_LIMIT,
+        maximum=EHCP_CHANGE_LIMIT,
         decimal_places=1,
-        widget=forms.TextInput,
         help_text="For example, -20 for a fifth fewer new EHCPs a year. Leave blank for no change",
         error_messages={
             "invalid": "The change in new EHCPs must be a percentage, like -20",
-            "min_value": "The change in new EHCPs must be -100% or more",
-            "max_value": "The change in new EHCPs must be 100% or less",
-            "max_digits": "The change in new EHCPs must be between -100% and 100%",
-            "max_decimal_places": "The change in new EHCPs can have one decimal place",
+            "out_of_range": EHCP_CHANGE_OUT_OF_RANGE,
         },
     )
     ehcp_change_need = forms.ChoiceField(

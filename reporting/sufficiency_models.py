@@ -25,6 +25,13 @@ PHASE_CHOICES = [
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+EHCP_CHANGE_LIMIT = 100
+"""A scenario's change in new EHCPs is between -100% (none at all) and 100% (twice as many)."""
+EHCP_CHANGE_OUT_OF_RANGE = (
+    f"Enter a change in new EHCPs between -{EHCP_CHANGE_LIMIT}% and {EHCP_CHANGE_LIMIT}%"
+)
+
+
 class SufficiencyScenario(models.Model):
     """A what-if: its own planned places, and optionally a change in the rate of new EHCPs."""
 
@@ -36,7 +43,10 @@ class SufficiencyScenario(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal(-100)), MaxValueValidator(Decimal(100))],
+        validators=[
+            MinValueValidator(Decimal(-EHCP_CHANGE_LIMIT)),
+            MaxValueValidator(Decimal(EHCP_CHANGE_LIMIT)),
+        ],
     )
     ehcp_change_need = models.CharField(max_length=4, choices=rules.NEED_TYPES, blank=True)
     ehcp_change_phase = models.CharField(max_length=12, choices=PHASE_CHOICES, blank=True)

@@ -20,6 +20,7 @@ from placements.models import Provider
 
 from . import loader, sufficiency
 from .models import DashboardSnapshot, PlannedPlaces, SufficiencyScenario
+from .sufficiency_models import EHCP_CHANGE_LIMIT, EHCP_CHANGE_OUT_OF_RANGE
 
 DASHBOARD = "sufficiency"
 SCENARIO_TAKEN = "There is already a scenario with this name"
@@ -35,11 +36,14 @@ PROVIDER_COLUMNS = [
 
 
 def _ehcp_change_errors(
-    has_change: bool, from_year: int | None, full_by: int | None
+    percent: Decimal | None, from_year: int | None, full_by: int | None
 ) -> dict[str | None, list[str]]:
-    """A change in the rate of new EHCPs needs the year it starts, and its full effect (when
-    phased in) in or after that year."""
+    """A change in the rate of new EHCPs is within EHCP_CHANGE_LIMIT either way, and needs the
+    year it starts, and its full effect (when phased in) in or after that year."""
     errors: dict[str | None, list[str]] = {}
+    has_change = percent is not None
+    if percent is not None and not abs(percent) <= EHCP_CHANGE_LIMIT:
+        errors["ehcp_change_percent"] = [EHCP_CHANGE_OUT_OF_RANGE]
     if has_change and not from_year:
         errors["ehcp_change_from_year"] = ["Enter the academic year the change starts"]
     if has_change and full_by and from_year and full_by < from_year:
@@ -171,7 +175,9 @@ def sufficiency_scenario_create(
             if value in ("", None):
                 errors[field] = [message]
     has_change = ehcp_change_percent is not None
-    errors.update(_ehcp_change_errors(has_change, ehcp_change_from_year, ehcp_change_full_by))
+    errors.update(
+        _ehcp_change_errors(ehcp_change_percent, ehcp_change_from_year, ehcp_change_full_by)
+    )
     if not has_places and not has_change and not errors:
         errors[None] = ["Add places, or a change in new EHCPs, or both"]
     if errors:
@@ -313,8 +319,9 @@ def _scenario_errors(
         errors["name"] = ["Enter a name for the scenario"]
     elif clash.exists():
         errors["name"] = [SCENARIO_TAKEN]
-    has_change = ehcp_change_percent is not None
-    errors.update(_ehcp_change_errors(has_change, ehcp_change_from_year, ehcp_change_full_by))
+    errors.update(
+        _ehcp_change_errors(ehcp_change_percent, ehcp_change_from_year, ehcp_change_full_by)
+    )
     return errors
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import roles
 from core.errors import DomainError, StaleEditError
+from core.pagination import page_of
 from dps import market_services as services
 from dps.market_forms import (
     FrameworkChoiceForm,
@@ -177,7 +178,7 @@ def membership_list(request: HttpRequest) -> HttpResponse:
             "status": form.cleaned_data["status"],
             "query": form.cleaned_data["q"],
         }
-    page = Paginator(selectors.membership_list(**filters), 50).get_page(request.GET.get("page"))
+    page = page_of(Paginator(selectors.membership_list(**filters), 50), request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

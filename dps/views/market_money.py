@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import calendar, idempotency, roles
 from core.editing import versioned_save
 from core.errors import DomainError
+from core.pagination import page_of
 from dps import market_rules
 from dps import market_services as services
 from dps.market_forms import (
@@ -51,8 +52,8 @@ def fee_list(request: HttpRequest) -> HttpResponse:
             year = calendar.parse_academic_year(year_text)
         except ValueError:
             year = None
-    page = Paginator(selectors.fee_schedule_list(query=query, academic_year=year), 50).get_page(
-        request.GET.get("page")
+    page = page_of(
+        Paginator(selectors.fee_schedule_list(query=query, academic_year=year), 50), request
     )
     return render(
         request,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from core import audit, calendar, roles
 from core.htmx import render_page_or_partial
+from core.pagination import page_number
 from dps.officer_forms import SearchForm
 from dps.selectors import search
 
@@ -81,11 +82,9 @@ def school_search(request: HttpRequest) -> HttpResponse:
     queryset = search.provider_search(
         filters, academic_year=academic_year, child_ref=child.child_ref if child else None
     )
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
-    page = search.results_page(queryset, number=number, page_size=PAGE_SIZE)
+    page = search.results_page(
+        queryset, number=page_number(request.GET.get("page")), page_size=PAGE_SIZE
+    )
     prefetch_related_objects(page.rows, "need_types")
     rows = search.search_page_rows(page.rows, facts=facts, filters=filters)
     query = urlencode([(k, v) for k in data for v in data.getlist(k)])

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from core import roles
+from core.pagination import page_number
 from panel import services
 from panel.models import PanelRequest
 
@@ -19,7 +20,7 @@ def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE, number=None, 
     paginator = Paginator(queryset, size)
     if count is not None:
         paginator.count = count
-    return paginator.get_page(number or request.GET.get("page"))
+    return paginator.get_page(page_number(number or request.GET.get("page")))
 
 
 FUNDING_REASONS = dict(PanelRequest.FundingReason.choices)

@@ -16,6 +16,7 @@ from core import audit, downloads, roles
 from core.errors import DomainError
 from core.htmx import render_page_or_partial
 from core.models import Job
+from core.pagination import page_of
 from core.templatetags.govuk import govuk_date
 from placements.forms import Sen2CheckForm
 
@@ -87,7 +88,7 @@ def sen2_check(request: HttpRequest, job_id: int) -> HttpResponse:
             files_kept=selectors.sen2_check_files_kept(job=job),
             counts=counts,
             chart=selectors.sen2_counts_chart(counts),
-            page=Paginator(issues, ISSUES_PAGE_SIZE).get_page(request.GET.get("page")),
+            page=page_of(Paginator(issues, ISSUES_PAGE_SIZE), request),
             rule_description=RULES.get(rule, ""),
             form=Sen2CheckForm(initial={"census_date": job.result["census_date"]}),
         )

@@ -124,7 +124,7 @@ def dashboard_download(request: HttpRequest, slug: str, table_id: str, fmt: str)
     if fmt == "csv":
         return downloads.csv_response(f"{stem}.csv", header, rows, money_columns=money_at)
     return downloads.xlsx_response(
-        f"{stem}.xlsx", {table.title[:31]: (header, rows)}, {table.title[:31]: money_at}
+        f"{stem}.xlsx", {table.title: (header, rows)}, {table.title: money_at}
     )
 
 

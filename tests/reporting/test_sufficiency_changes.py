@@ -4,12 +4,15 @@ change recomputes what it moves at once, and a stale form answers 409."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.errors import DomainError
+from reporting import sufficiency_services
 from reporting.models import PlannedPlaces, SufficiencyScenario
 from tests.reporting.test_sufficiency_pages import URL, _county, _scenario_post
 
@@ -298,3 +301,56 @@ def test_a_scenario_without_places_keeps_its_change_in_new_ehcps(manager_client)
     assert response.status_code == 302
     scenario.refresh_from_db()
     assert (scenario.ehcp_change_from_year, scenario.ehcp_change_full_by) == (2027, 2029)
+
+
+OUT_OF_RANGE = "Enter a change in new EHCPs between -100% and 100%"
+
+
+@pytest.mark.parametrize("percent", ["150", "-150", "100.01", "1e9", "-150%"])
+def test_a_change_beyond_a_hundred_percent_is_explained_when_added(manager_client, percent):
+    _county()
+    response = _scenario_post(
+        manager_client, ehcp_change_percent=percent, ehcp_change_from_year="2026"
+    )
+    assert response.status_code == 200  # the dashboard again, the form's errors on it
+    assert response.context["scenario_form"].errors["ehcp_change_percent"] == [OUT_OF_RANGE]
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not SufficiencyScenario.objects.exists()
+
+
+@pytest.mark.parametrize("percent", ["150", "-150", "-100.5"])
+def test_a_change_beyond_a_hundred_percent_is_explained_when_changed(manager_client, percent):
+    _county()
+    scenario = _scenario(manager_client)
+    url = f"/dashboards/sufficiency/scenarios/{scenario.pk}/"
+    response = manager_client.post(
+        url, _edit_data(scenario, ehcp_change_percent=percent, ehcp_change_from_year="2026")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["ehcp_change_percent"] == [OUT_OF_RANGE]
+    assert OUT_OF_RANGE in response.content.decode()
+    scenario.refresh_from_db()
+    assert scenario.ehcp_change_percent is None
+
+
+@pytest.mark.parametrize("percent", ["100", "-100", "-12.5%"])
+def test_a_change_of_up_to_a_hundred_percent_either_way_is_kept(manager_client, percent):
+    _county()
+    response = _scenario_post(
+        manager_client, ehcp_change_percent=percent, ehcp_change_from_year="2026"
+    )
+    assert response.status_code == 302
+    assert SufficiencyScenario.objects.get().ehcp_change_percent == Decimal(
+        percent.removesuffix("%")
+    )
+
+
+def test_the_service_refuses_a_change_beyond_a_hundred_percent_with_the_same_message():
+    with pytest.raises(DomainError) as refused:
+        sufficiency_services.sufficiency_scenario_create(
+            name="Twice and a half",
+            ehcp_change_percent=Decimal(150),
+            ehcp_change_from_year=2026,
+            user=None,
+        )
+    assert refused.value.errors["ehcp_change_percent"] == [OUT_OF_RANGE]
