@@ -28,7 +28,7 @@ def repair_child_references(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("placements", "0007_child_search_indexes"),
+        ("placements", "0008_plan_events_one_per_date"),
     ]
 
     operations = [
