@@ -186,7 +186,8 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files WhiteNoise serves in production.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -306,6 +307,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sen-placements@wealdshire.example")
+# The directory the file-based backend (django.core.mail.backends.filebased.EmailBackend) writes
+# each message to, instead of sending it: the browser tests against production settings use it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="")
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

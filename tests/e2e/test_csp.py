@@ -28,27 +28,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def violations(page):
-    """Every CSP violation the browser reports, from the console and the DOM event."""
-    found: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            found.append(message.text)
-            if "Content Security Policy" in message.text
-            or "Content-Security-Policy" in message.text
-            else None
-        ),
-    )
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) => {"
-        " console.error('Content Security Policy violation: ' + e.violatedDirective"
-        " + ' ' + e.blockedURI); });"
-    )
-    return found
-
-
 def _data():
     child = ChildFactory(child_ref="C0042")
     placement = PlacementFactory(child=child, start_date=dt.date(2025, 9, 1))
