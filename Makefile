@@ -64,6 +64,7 @@ lint: $(VENV)/.installed ## The checks CI runs before the tests
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(PY) .ci/check_image.py
 
 format: $(VENV)/.installed ## Fix what ruff can and format the code
 	$(VENV)/bin/ruff check --fix .
