@@ -36,8 +36,18 @@ from tests.factories import PASSWORD
 GUNICORN_WORKERS = 2
 START_TIMEOUT = 60.0
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+# What the test run sets that the production server must not inherit (tests/conftest.py allows
+# the ORM from Playwright's event loop; production keeps Django's guard).
+TEST_ONLY_ENV = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CI_REQUIRE_SERVICES",
+}
 
-PRODUCTION_SERVER_LOG = pytest.StashKey["ProductionServer"]()
+PRODUCTION_SERVER = pytest.StashKey["ProductionServer"]()
 LOG_OFFSET = pytest.StashKey[int]()
 
 
@@ -109,7 +119,7 @@ def pytest_runtest_makereport(item, call):
     """A failed test on the production server shows what gunicorn logged meanwhile."""
     outcome = yield
     report = outcome.get_result()
-    production = item.config.stash.get(PRODUCTION_SERVER_LOG, None)
+    production = item.config.stash.get(PRODUCTION_SERVER, None)
     if report.failed and production is not None and LOG_OFFSET in item.stash:
         report.sections.append(
             (f"gunicorn log ({call.when})", production.log_since(item.stash[LOG_OFFSET]))
@@ -211,7 +221,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+        if key not in TEST_ONLY_ENV and not key.startswith("PYTEST")
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -296,11 +306,11 @@ def _production_server_process(request, tmp_path_factory):
     else:
         pytest.fail(f"gunicorn could not bind a port in three tries:\n{server.log_since()}")
 
-    request.config.stash[PRODUCTION_SERVER_LOG] = server
+    request.config.stash[PRODUCTION_SERVER] = server
     try:
         yield server
     finally:
-        del request.config.stash[PRODUCTION_SERVER_LOG]
+        del request.config.stash[PRODUCTION_SERVER]
         _stop(process)
 
 
