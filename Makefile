@@ -12,10 +12,10 @@ DJANGO_SETTINGS_MODULE ?= config.settings.local
 export DJANGO_SETTINGS_MODULE
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-reset test lint format worker beat assets clean bench
+.PHONY: help install demo demo-reset test lint format worker worker-imports beat assets clean bench
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 # The stamp is remade whenever pyproject.toml changes, so dependencies follow the project file.
 $(VENV)/.installed: pyproject.toml
@@ -64,6 +64,7 @@ lint: $(VENV)/.installed ## The checks CI runs before the tests
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(PY) .ci/check_image.py
 
 format: $(VENV)/.installed ## Fix what ruff can and format the code
 	$(VENV)/bin/ruff check --fix .
@@ -73,8 +74,13 @@ BENCH_SIZE ?= national
 bench: $(VENV)/.installed ## Benchmark against the targets (PostgreSQL and Redis; BENCH_SIZE=kent for a quick run)
 	$(PY) bench/run.py --size $(BENCH_SIZE)
 
-worker: $(VENV)/.installed ## A Celery worker for both queues, celery and imports (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker -l info -Q celery,imports
+# Two workers, as docker-compose.yml runs them: imports have their own, so a big file never
+# holds up a one-row import's neighbours on the other queue, or the dashboards' recompute.
+worker: $(VENV)/.installed ## The Celery worker for every job but imports, queue `celery` (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -l info --concurrency 2 -Q celery -n worker@%h
+
+worker-imports: $(VENV)/.installed ## The Celery worker for imports, queue `imports`, one at a time (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker -l info --concurrency 1 -Q imports -n imports@%h
 
 beat: $(VENV)/.installed ## Celery beat, the scheduler (needs REDIS_URL)
 	$(VENV)/bin/celery -A config beat -l info

@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-# Production's settings unless told otherwise (`make worker` and `make beat` name the local ones).
+# Production's settings unless told otherwise (`make worker`, `make worker-imports` and
+# `make beat` name the local ones).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("config")

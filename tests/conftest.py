@@ -55,6 +55,12 @@ def _chromium_found() -> bool:
     return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
 
 
+def shared_media_root() -> str:
+    """The MEDIA_ROOT a Celery worker and the production server share with each other: where
+    one stores an upload, the other reads it."""
+    return os.environ.get("MEDIA_ROOT") or str(ROOT / "media")
+
+
 def _skip_or_fail(reason: str) -> None:
     if _services_required():
         pytest.fail(f"{reason} (CI_REQUIRE_SERVICES=1, so this fails instead of skipping)")
@@ -136,24 +142,6 @@ def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium: Playwright cannot download its own browser on these machines,
     and without the networking flags Chromium keeps dialling out to a closed network."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def signed_in_page(page, live_server):
-    """`signed_in_page(user)` signs `user` in through the real login form and returns the page,
-    so a browser test starts where the user's journey does: signed in, on the home page."""
-
-    def sign_in(user, password: str = PASSWORD):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", password)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in", exact=True).click()
-        if "/accounts/login/" in page.url:
-            raise AssertionError(f"Signing in as {user.username!r} failed: still on {page.url}")
-        return page
-
-    return sign_in
 
 
 # --- Users and roles ------------------------------------------------------------------
@@ -305,6 +293,7 @@ def _celery_worker(
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _test_database_url(test_db_name),
         "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": shared_media_root(),
         **(env or {}),
     }
     celery = str(Path(sys.executable).with_name("celery"))

@@ -192,7 +192,8 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files WhiteNoise serves in production.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -337,6 +338,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CONSULTATION_EMAIL_MAX_ATTEMPTS = env.int("CONSULTATION_EMAIL_MAX_ATTEMPTS", default=12)
 # A worker that took an email to send and did not finish in this long (it died) gives it up.
 CONSULTATION_EMAIL_CLAIM_SECONDS = 10 * 60
+# The directory the file-based backend (django.core.mail.backends.filebased.EmailBackend) writes
+# each message to, instead of sending it: the browser tests against production settings use it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="")
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

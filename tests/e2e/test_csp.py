@@ -28,27 +28,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def violations(page):
-    """Every CSP violation the browser reports, from the console and the DOM event."""
-    found: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            found.append(message.text)
-            if "Content Security Policy" in message.text
-            or "Content-Security-Policy" in message.text
-            else None
-        ),
-    )
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) => {"
-        " console.error('Content Security Policy violation: ' + e.violatedDirective"
-        " + ' ' + e.blockedURI); });"
-    )
-    return found
-
-
 def _data():
     child = ChildFactory(child_ref="C0042")
     placement = PlacementFactory(child=child, start_date=dt.date(2025, 9, 1))
@@ -59,12 +38,13 @@ def _data():
     return meeting
 
 
-def test_main_pages_report_no_csp_violation(signed_in_page, live_server, admin_user, violations):
+@pytest.mark.production_too
+def test_main_pages_report_no_csp_violation(signed_in_page, server, admin_user, violations):
     meeting = _data()
     page = signed_in_page(admin_user)
 
     for path in [*PAGES, f"/panel/meetings/{meeting.pk}/", f"/panel/meetings/{meeting.pk}/record/"]:
-        response = page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{server.url}{path}")
         assert response is not None
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -105,14 +85,15 @@ def test_htmx_live_search_works_under_the_csp(signed_in_page, live_server, offic
     assert violations == []
 
 
-def test_a_locked_out_person_sees_the_branded_page(page, live_server, officer, violations):
-    page.goto(f"{live_server.url}/accounts/login/")
+@pytest.mark.production_too
+def test_a_locked_out_person_sees_the_branded_page(page, server, officer, violations):
+    page.goto(f"{server.url}/accounts/login/")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.get_by_label("Username").fill("officer")
         page.get_by_label("Password").fill("wrong")
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{server.url}/accounts/login/")
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("demo-password-1")
     page.get_by_role("button", name="Sign in").click()

@@ -27,7 +27,7 @@ from tests.factories import (
     ProviderFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.production_too]
 
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 WCAG_TAGS = "['wcag2a','wcag2aa','wcag21aa','wcag22aa']"
@@ -72,7 +72,7 @@ def _serious_violations(page) -> list[dict]:
 
 
 def test_manager_reads_each_dashboard_filters_and_downloads(
-    manager, signed_in_page, live_server, county
+    manager, signed_in_page, server, county
 ):
     page = signed_in_page(manager)
     page.add_init_script(path=str(AXE_JS))
@@ -80,14 +80,14 @@ def test_manager_reads_each_dashboard_filters_and_downloads(
     expect(page.get_by_role("heading", name="Dashboards", level=1)).to_be_visible()
 
     for dashboard in DASHBOARDS:
-        page.goto(f"{live_server.url}/dashboards/")
+        page.goto(f"{server.url}/dashboards/")
         page.get_by_role("link", name=f"{dashboard.number}. {dashboard.title}").click()
         expect(page.get_by_role("heading", name=dashboard.title, level=1)).to_be_visible()
         expect(page.get_by_test_id("as-of")).to_contain_text("Figures as of 31 March 2025")
         assert _serious_violations(page) == [], dashboard.slug
 
     # Spend: charts are drawn beside their tables; a filter narrows the table to one group.
-    page.goto(f"{live_server.url}/dashboards/spend/?fy=2024")
+    page.goto(f"{server.url}/dashboards/spend/?fy=2024")
     page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length > 0")
     table = page.locator("#data-need_group")
     expect(table).to_contain_text("Independent or non-maintained special")
@@ -101,7 +101,7 @@ def test_manager_reads_each_dashboard_filters_and_downloads(
     assert _serious_violations(page) == []
 
     # Sorting a column from its header button.
-    page.goto(f"{live_server.url}/dashboards/providers/?fy=2024")
+    page.goto(f"{server.url}/dashboards/providers/?fy=2024")
     concentration = page.locator("#data-concentration")
     concentration.get_by_role("button", name="Provider").click()
     expect(concentration.locator("th").nth(2)).to_have_attribute("aria-sort", "ascending")

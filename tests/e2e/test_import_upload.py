@@ -31,8 +31,9 @@ def choose_and_check(page, content: str) -> None:
     page.get_by_role("button", name="Check file").click()
 
 
+@pytest.mark.production_too
 @pytest.mark.django_db(transaction=True)
-def test_commissioner_fixes_a_bad_file_and_imports_it(signed_in_page, live_server, commissioner):
+def test_commissioner_fixes_a_bad_file_and_imports_it(signed_in_page, server, commissioner):
     ChildFactory(child_ref="WS1")
     ChildFactory(child_ref="WS2")
     ProviderFactory(urn=118990)

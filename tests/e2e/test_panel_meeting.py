@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from panel.models import PanelRequest
 from tests.factories import MeetingFactory, PanelRequestFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.production_too]
 
 
 def _totals_cell(page, outcome: str):
@@ -20,7 +20,7 @@ def _totals_cell(page, outcome: str):
 
 
 def test_commissioner_records_three_outcomes_inline_and_sees_totals_and_summary(
-    commissioner, signed_in_page, live_server
+    commissioner, signed_in_page, server
 ):
     meeting = MeetingFactory(date=dt.date(2026, 1, 14))
     first, second, third, _fourth = (
@@ -28,7 +28,7 @@ def test_commissioner_records_three_outcomes_inline_and_sees_totals_and_summary(
         for cost in ("36000", "42000", "51000", "30000")
     )
     page = signed_in_page(commissioner)
-    page.goto(f"{live_server.url}/panel/meetings/{meeting.pk}/")
+    page.goto(f"{server.url}/panel/meetings/{meeting.pk}/")
     page.evaluate("window.__marker = 'same page'")
     expect(page.locator("#meeting-totals")).to_contain_text("0 of 4")
 
@@ -78,11 +78,11 @@ def test_commissioner_records_three_outcomes_inline_and_sees_totals_and_summary(
 
 
 def test_stale_decision_in_the_browser_shows_the_other_persons_value(
-    commissioner, signed_in_page, live_server
+    commissioner, signed_in_page, server
 ):
     item = PanelRequestFactory(meeting=MeetingFactory(date=dt.date(2026, 1, 21)))
     page = signed_in_page(commissioner)
-    page.goto(f"{live_server.url}/panel/meetings/{item.meeting_id}/")
+    page.goto(f"{server.url}/panel/meetings/{item.meeting_id}/")
     PanelRequest.objects.filter(pk=item.pk).update(
         outcome="declined", decision_reason="Decided elsewhere", version=2
     )
