@@ -61,6 +61,17 @@ def shared_media_root() -> str:
     return os.environ.get("MEDIA_ROOT") or str(ROOT / "media")
 
 
+_MAIL_DIR: list[str] = []
+
+
+def shared_mail_dir() -> str:
+    """Where the production server and the Celery worker write the emails they send (the
+    file-based backend), so a browser test reads what either sent. One per test run."""
+    if not _MAIL_DIR:
+        _MAIL_DIR.append(tempfile.mkdtemp(prefix="sen-test-mail-"))
+    return _MAIL_DIR[0]
+
+
 def _skip_or_fail(reason: str) -> None:
     if _services_required():
         pytest.fail(f"{reason} (CI_REQUIRE_SERVICES=1, so this fails instead of skipping)")
@@ -294,6 +305,7 @@ def _celery_worker(
         "DATABASE_URL": _test_database_url(test_db_name),
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": shared_media_root(),
+        "TEST_EMAIL_FILE_PATH": shared_mail_dir(),
         **(env or {}),
     }
     celery = str(Path(sys.executable).with_name("celery"))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _skip_or_fail, shared_media_root
+from tests.conftest import ROOT, _skip_or_fail, shared_mail_dir, shared_media_root
 from tests.factories import PASSWORD
 
 GUNICORN_WORKERS = 2
@@ -265,8 +265,7 @@ def _production_server_process(request, tmp_path_factory):
     request.getfixturevalue("django_db_setup")
     static_root = request.getfixturevalue("production_static_root")
     directory = tmp_path_factory.mktemp("production-server")
-    mail_dir = directory / "mail"
-    mail_dir.mkdir()
+    mail_dir = Path(shared_mail_dir())
     log_path = directory / "gunicorn.log"
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
 
