@@ -140,12 +140,10 @@ def build_providers(frames: Frames, as_of: dt.date) -> Data:
     data = _base(as_of, years)
     for fy in years:
         ranked = metrics.concentration(frames.placements, fy, active_on(fy, as_of), 10**9)
-        top10 = sum(row["share"] or 0 for row in ranked[:10])
         data["by_year"][str(fy)] = {
             "figures": {
                 "inmss_spend": round(_total(ranked, "spend"), 2),
                 "providers": len(ranked),
-                "top_share": round(top10, 4) if ranked else None,
             },
             "tables": {"concentration": ranked[:TOP_KEPT]},
         }

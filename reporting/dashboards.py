@@ -74,6 +74,9 @@ class Figure:
     """For people with casework: the placements register, filtered to this setting group
     ("" for every group) and active on the as-of date, lists the placements behind it."""
     per_year: bool = True
+    top_share_of: str | None = None
+    """The share held by the first N rows of this table, N being the page's "top" filter; the
+    label's `{top}` names N."""
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,13 @@ PROVIDERS = Dashboard(
     figures=(
         Figure("inmss_spend", "INMSS spend in the year", MONEY, "concentration"),
         Figure("providers", "INMSS providers paid", COUNT, "concentration"),
-        Figure("top_share", "share of INMSS spend with the top 10", SHARE, "concentration"),
+        Figure(
+            "top_share",
+            "share of INMSS spend with the top {top}",
+            SHARE,
+            "concentration",
+            top_share_of="concentration",
+        ),
     ),
     tables=(
         Table(
