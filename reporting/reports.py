@@ -32,7 +32,7 @@ def _suppressed(rows: Rows, suppress: bool, counts: list[str], figures: list[str
 
 @register_report(
     "spend",
-    "Placements active on the as-of date, FY spend and average annual cost per need × setting group",
+    "Placements active on the as-of date, spend in the year and average annual cost per need × setting group",
     money_fields=("spend", "avg_annual_cost"),
 )
 def spend_report(*, fy: int, as_of: dt.date | None, suppress: bool = False, **_: Any) -> Rows:
@@ -43,7 +43,7 @@ def spend_report(*, fy: int, as_of: dt.date | None, suppress: bool = False, **_:
 
 @register_report(
     "concentration",
-    "Top N INMSS providers by FY spend, with placements, average cost and share of INMSS spend",
+    "Top N INMSS providers by spend in the year, with placements, average cost and share of INMSS spend",
     money_fields=("spend", "avg_annual_cost"),
 )
 def concentration_report(
