@@ -24,7 +24,6 @@ from core.services import (
     job_start_once,
     job_succeed,
 )
-
 from placements import rules
 
 from . import builders, loader, metrics, sufficiency_services

@@ -17,7 +17,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core import downloads
-
 from placements.models import Child
 from tests.factories import BudgetLineFactory, ContractFactory, PlacementFactory
 from tests.placements.test_sen2 import CENSUS, county  # noqa: F401 - the SEN2 county fixture

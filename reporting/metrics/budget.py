@@ -175,9 +175,7 @@ def budget_lines_forecast(
     ]
     uncovered = list(dict.fromkeys(uncovered))
     if uncovered and float(sums.loc[uncovered].abs().to_numpy().sum()) > 0:
-        rows.append(
-            _row(f"{NO_BUDGET_LINE} ({_group_names(uncovered)})", None, sums, uncovered)
-        )
+        rows.append(_row(f"{NO_BUDGET_LINE} ({_group_names(uncovered)})", None, sums, uncovered))
     return rows
 
 

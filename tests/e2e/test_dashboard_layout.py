@@ -40,7 +40,10 @@ LAYOUT_JS = """(width) => {
 
 
 def test_every_column_and_figure_fits_at_1280_px(
-    manager, signed_in_page, live_server, county  # noqa: F811
+    manager,
+    signed_in_page,
+    live_server,
+    county,  # noqa: F811
 ):
     page = signed_in_page(manager)
     page.set_viewport_size({"width": WIDTH, "height": 900})
@@ -53,14 +56,18 @@ def test_every_column_and_figure_fits_at_1280_px(
         assert layout["pageWidth"] <= WIDTH, dashboard.slug
         assert layout["broken"] == [], dashboard.slug
         for table in layout["tables"]:
-            assert table["region"] and table["regionInside"], (dashboard.slug, table)
+            assert table["region"], (dashboard.slug, table)
+            assert table["regionInside"], (dashboard.slug, table)
             assert table["regionFocusable"], (dashboard.slug, table)
             # Each table has the page's whole width: every column of these is on screen.
             assert table["offScreen"] == [], (dashboard.slug, table)
 
 
 def test_sorting_keeps_suppressed_cells_after_the_numbers(
-    manager, signed_in_page, live_server, county  # noqa: F811
+    manager,
+    signed_in_page,
+    live_server,
+    county,  # noqa: F811
 ):
     page = signed_in_page(manager)
     page.goto(f"{live_server.url}/dashboards/providers/?fy=2024")
@@ -74,4 +81,5 @@ def test_sorting_keeps_suppressed_cells_after_the_numbers(
         numbers = [cell for cell in cells if cell.strip() != "c"]
         assert cells[: len(numbers)] == numbers, order
         assert cells[len(numbers) :] == ["c"] * (len(cells) - len(numbers)), order
-        assert numbers and len(numbers) < len(cells)
+        assert numbers, order
+        assert len(numbers) < len(cells), order

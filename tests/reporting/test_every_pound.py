@@ -15,7 +15,7 @@ import pytest
 from reporting import metrics, services
 from reporting.dashboards import DASHBOARDS
 from reporting.models import DashboardSnapshot
-from tests.factories import BudgetLineFactory, PlacementFactory, ProviderFactory
+from tests.factories import PlacementFactory, ProviderFactory
 from tests.reporting.test_dashboards import AS_OF, _json, county  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,8 @@ def test_budget_spend_in_the_year_is_the_spend_dashboards_whatever_has_a_line():
         "Spend with no budget line (Mainstream, Alternative provision, Independent mainstream, "
         "setting group not recorded)"
     )
-    assert no_line["budget"] is None and no_line["variance"] is None
+    assert no_line["budget"] is None
+    assert no_line["variance"] is None
     assert round(sum(row["spend_in_year"] or 0 for row in lines), 2) == pytest.approx(spend_total)
     assert totals["spend_in_year"] == pytest.approx(spend_total)
     for row in lines:
@@ -121,7 +122,9 @@ def test_the_budget_and_spend_pages_show_the_same_spend_in_the_year(
 
     assert "Spend with no budget line (Maintained or academy special)" in budget_page
     for page in (budget_page, spend_page):
-        assert re.search(r"£291,900</span><span class=\"app-figure__label\">spend in the year", page)
+        assert re.search(
+            r"£291,900</span><span class=\"app-figure__label\">spend in the year", page
+        )
 
 
 def test_the_budget_report_names_its_columns_as_the_definitions_do(county):  # noqa: F811
@@ -165,7 +168,7 @@ def test_the_providers_headline_names_the_top_n_chosen(county, officer_client): 
     assert "share of INMSS spend with the top 13" in thirteen
     assert "top 10" not in thirteen
     # 14 providers are paid: the top 50 is all of them, 100%.
-    assert "100.0%</span><span class=\"app-figure__label\">share of INMSS spend with the top 14" in (
+    assert '100.0%</span><span class="app-figure__label">share of INMSS spend with the top 14' in (
         all_of_them
     )
 
