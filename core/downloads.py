@@ -31,9 +31,19 @@ Rows = list[dict[str, Any]]
 Tables = Rows | dict[str, Rows]
 
 
+# A plain number written as text ("-36.0", "+2", "1.5e3"): a spreadsheet reads it as that number
+# and runs nothing, so it is not neutralised even though it starts with a sign.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers, and
+    text that is just a number (a negative one included), pass unchanged."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not _NUMBER_TEXT.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -46,6 +56,8 @@ def csv_cell(value: Any, *, money_column: bool = False) -> str:
         return f"{money.round_money(value):.2f}"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
     return str(safe_cell(str(value)))
 
 

@@ -75,20 +75,13 @@ def build_budget(frames: Frames, as_of: dt.date) -> Data:
     years = sorted({y for y in budget_years if y <= fy_now + 1} | {fy_now})
     data = _base(as_of, years)
     for fy in years:
-        lines = metrics.budget_lines_forecast(
-            frames.budget_lines, frames.placements, frames.panel_requests, fy, as_of
-        )
-        linked = [row for row in lines if row["forecast_outturn"] is not None]
-        forecast = round(_total(linked, "forecast_outturn"), 2) if linked else None
-        budget = round(_total(lines, "budget"), 2) if lines else None
+        args = (frames.budget_lines, frames.placements, frames.panel_requests, fy, as_of)
+        lines = metrics.budget_lines_forecast(*args)
+        totals = metrics.budget_totals(*args)
+        forecast = totals["forecast_outturn"]
         movement = metrics.forecast_by_month(frames.budget_history, fy, as_of, forecast)
         data["by_year"][str(fy)] = {
-            "figures": {
-                "budget": budget,
-                "spend_to_date": round(_total(linked, "spend_to_date"), 2) if linked else None,
-                "forecast_outturn": forecast,
-                "variance": round(_total(linked, "variance"), 2) if linked else None,
-            },
+            "figures": totals,
             "tables": {"lines": lines, "movement": movement},
         }
         if fy == fy_now:
@@ -140,12 +133,10 @@ def build_providers(frames: Frames, as_of: dt.date) -> Data:
     data = _base(as_of, years)
     for fy in years:
         ranked = metrics.concentration(frames.placements, fy, active_on(fy, as_of), 10**9)
-        top10 = sum(row["share"] or 0 for row in ranked[:10])
         data["by_year"][str(fy)] = {
             "figures": {
                 "inmss_spend": round(_total(ranked, "spend"), 2),
                 "providers": len(ranked),
-                "top_share": round(top10, 4) if ranked else None,
             },
             "tables": {"concentration": ranked[:TOP_KEPT]},
         }

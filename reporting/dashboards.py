@@ -74,6 +74,9 @@ class Figure:
     """For people with casework: the placements register, filtered to this setting group
     ("" for every group) and active on the as-of date, lists the placements behind it."""
     per_year: bool = True
+    top_share_of: str | None = None
+    """The share held by the first N rows of this table, N being the page's "top" filter; the
+    label's `{top}` names N."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,13 @@ BUDGET = Dashboard(
     slug="budget",
     number=1,
     title="Budget",
-    summary="Budget lines for the financial year against spend to date, committed spend and the forecast outturn.",
+    summary="Budget lines for the financial year against spent to date, committed, spend in the "
+    "year and the forecast outturn, and the spend no budget line pays for.",
     figures=(
         Figure("budget", "budget for the year", MONEY, "lines"),
-        Figure("spend_to_date", "spent to date", MONEY, "lines"),
+        Figure("spend_in_year", "spend in the year", MONEY, "lines"),
         Figure("forecast_outturn", "forecast outturn", MONEY, "lines"),
-        Figure("variance", "variance (forecast − budget)", MONEY, "lines"),
+        Figure("variance", "variance (forecast outturn − budget)", MONEY, "lines"),
     ),
     tables=(
         Table(
@@ -109,8 +113,9 @@ BUDGET = Dashboard(
             (
                 Column("line", "Budget line"),
                 Column("budget", "Budget", MONEY),
-                Column("spend_to_date", "Spent to date", MONEY),
-                Column("committed", "Committed to year end", MONEY),
+                Column("spent_to_date", "Spent to date", MONEY),
+                Column("committed", "Committed", MONEY),
+                Column("spend_in_year", "Spend in the year", MONEY),
                 Column("agreed_not_started", "Agreed by panel, not started", MONEY),
                 Column("forecast_outturn", "Forecast outturn", MONEY),
                 Column("variance", "Variance", MONEY),
@@ -121,11 +126,16 @@ BUDGET = Dashboard(
                 (("budget", "Budget"), ("forecast_outturn", "Forecast outturn")),
                 money=True,
             ),
-            description="Committed spend is the placements recorded, to the end of the year; "
-            "requests the panel agreed that are not yet placements count from their expected "
-            "start. Variance is forecast outturn minus budget: positive is an overspend. A line "
-            "whose name names no setting group (e.g. INMSS, maintained special, post-16, total) "
-            "has no spend linked to it.",
+            description="Spent to date runs from the start of the year to the as-of date; "
+            "committed is the placements recorded, from the next day to the end of the year; "
+            "together they are the spend in the year. Requests the panel agreed that are not yet "
+            "placements count from their expected start. Forecast outturn is spend in the year "
+            "plus agreed by panel, not started; variance is forecast outturn minus budget: "
+            "positive is an overspend. A line whose name names no setting group (e.g. INMSS, "
+            "maintained special, post-16, total) has no spend linked to it. Spend with no budget "
+            "line is the spend of the setting groups no line pays for, so the spend in the year "
+            "of every row together is the Spend dashboard's spend in the year. The headline "
+            "figures count every placement once, with or without a budget line.",
         ),
         Table(
             "movement",
@@ -237,7 +247,13 @@ PROVIDERS = Dashboard(
     figures=(
         Figure("inmss_spend", "INMSS spend in the year", MONEY, "concentration"),
         Figure("providers", "INMSS providers paid", COUNT, "concentration"),
-        Figure("top_share", "share of INMSS spend with the top 10", SHARE, "concentration"),
+        Figure(
+            "top_share",
+            "share of INMSS spend with the top {top}",
+            SHARE,
+            "concentration",
+            top_share_of="concentration",
+        ),
     ),
     tables=(
         Table(
@@ -247,12 +263,18 @@ PROVIDERS = Dashboard(
                 Column("rank", "Rank", NUMBER),
                 Column("urn", "URN", TEXT),
                 Column("provider", "Provider"),
-                Column("spend", "INMSS spend", MONEY),
+                Column("spend", "INMSS spend in the year", MONEY),
                 Column("placements", "Placements active", COUNT),
                 Column("avg_annual_cost", "Average annual cost", MONEY),
                 Column("share", "Share of INMSS spend", SHARE),
             ),
-            Chart("bar", "provider", (("spend", "INMSS spend"),), money=True, index_axis="y"),
+            Chart(
+                "bar",
+                "provider",
+                (("spend", "INMSS spend in the year"),),
+                money=True,
+                index_axis="y",
+            ),
             description="Providers ranked by the spend of their INMSS placements in the year "
             "(ties by URN); placements and average cost as of the as-of date.",
         ),

@@ -32,7 +32,7 @@ def _suppressed(rows: Rows, suppress: bool, counts: list[str], figures: list[str
 
 @register_report(
     "spend",
-    "Placements active on the as-of date, FY spend and average annual cost per need × setting group",
+    "Placements active on the as-of date, spend in the year and average annual cost per need × setting group",
     money_fields=("spend", "avg_annual_cost"),
 )
 def spend_report(*, fy: int, as_of: dt.date | None, suppress: bool = False, **_: Any) -> Rows:
@@ -43,7 +43,7 @@ def spend_report(*, fy: int, as_of: dt.date | None, suppress: bool = False, **_:
 
 @register_report(
     "concentration",
-    "Top N INMSS providers by FY spend, with placements, average cost and share of INMSS spend",
+    "Top N INMSS providers by spend in the year, with placements, average cost and share of INMSS spend",
     money_fields=("spend", "avg_annual_cost"),
 )
 def concentration_report(
@@ -79,10 +79,22 @@ def inmss_share_report(*, fy: int, as_of: dt.date | None, suppress: bool = False
     return _suppressed(rows, suppress, ["inmss_placements", "ehcps"], ["share"])
 
 
+BUDGET_MONEY = (
+    "budget",
+    "spent_to_date",
+    "committed",
+    "spend_in_year",
+    "agreed_not_started",
+    "forecast_outturn",
+    "variance",
+)
+
+
 @register_report(
     "budget",
-    "Budget lines of the FY: budget, spend to date, forecast outturn and variance",
-    money_fields=("budget", "spend_to_date", "forecast_outturn", "variance"),
+    "Budget lines of the FY, then the spend with no budget line: budget, spent to date, "
+    "committed, spend in the year, agreed by panel not started, forecast outturn and variance",
+    money_fields=BUDGET_MONEY,
 )
 def budget_report(*, fy: int, as_of: dt.date | None, **_: Any) -> Rows:
     rows = metrics.budget_lines_forecast(
@@ -92,8 +104,7 @@ def budget_report(*, fy: int, as_of: dt.date | None, **_: Any) -> Rows:
         fy,
         _as_of(fy, as_of),
     )
-    keys = ("line", "budget", "spend_to_date", "forecast_outturn", "variance")
-    return [{key: row[key] for key in keys} for row in rows]
+    return [{key: row[key] for key in ("line", *BUDGET_MONEY)} for row in rows]
 
 
 @register_report(

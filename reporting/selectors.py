@@ -304,6 +304,16 @@ def download_rows(
     return header, body, money_at
 
 
+def _top_share(data: dict[str, Any], table_id: str, filters: Filters) -> tuple[Any, int]:
+    """The share of the year's spend held by the first `filters.top` rows of the ranked table,
+    and how many rows that is (fewer when fewer are ranked)."""
+    ranked = _year_section(data, filters.fy or 0).get("tables", {}).get(table_id, [])
+    chosen = ranked[: filters.top]
+    if not chosen:
+        return None, filters.top
+    return round(sum(row.get("share") or 0 for row in chosen), 4), len(chosen)
+
+
 def figures_view(
     dashboard: Dashboard,
     data: dict[str, Any],
@@ -320,6 +330,10 @@ def figures_view(
     for figure in dashboard.figures:
         source = year_figures if figure.per_year else data.get("figures", {})
         value = source.get(figure.key)
+        label_text = figure.label
+        if figure.top_share_of is not None:
+            value, shown = _top_share(data, figure.top_share_of, filters)
+            label_text = figure.label.format(top=shown)
         if suppress:
             small = disclosure.is_small_number
             if (figure.kind == COUNT and small(value)) or (
@@ -331,7 +345,7 @@ def figures_view(
             link = register_url(figure.register_group, active_on)
         result.append(
             {
-                "label": figure.label,
+                "label": label_text,
                 "text": display(figure.kind, value),
                 "link": link,
                 "to_register": casework and figure.register_group is not None,

@@ -24,6 +24,7 @@ from core.services import (
     job_start_once,
     job_succeed,
 )
+from placements import rules
 
 from . import builders, loader, metrics, sufficiency_services
 from .loader import Frames
@@ -40,12 +41,13 @@ DEBOUNCE_SECONDS = 60
 
 def _headline(frames: Frames, as_of: dt.date) -> dict[str, Any]:
     data = metrics.headline(frames.placements, frames.ehcps, as_of)
-    # The INMSS budget is every budget line of the year whose name mentions INMSS.
+    # The INMSS budget is every budget line of the year that pays for INMSS placements alone
+    # (the Budget dashboard links lines to setting groups by the same rule).
     lines = frames.budget_lines
     if not lines.empty:
         mine = lines[
             (lines["fy"] == data["financial_year"])
-            & lines["line"].str.contains("inmss", case=False)
+            & lines["line"].map(lambda line: metrics.budget_line_groups(line) == [rules.INMSS])
         ]
         budget = float(mine["budget"].sum())
     else:

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import ast
 import csv
+import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from core import downloads
 from placements.models import Child
-from tests.factories import ContractFactory, PlacementFactory
+from tests.factories import BudgetLineFactory, ContractFactory, PlacementFactory
 from tests.placements.test_sen2 import CENSUS, county  # noqa: F401 - the SEN2 county fixture
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +115,46 @@ def test_the_import_errors_file(
     response = commissioner_client.get(reverse("imports:errors", args=[record.pk]))
 
     _assert_neutralised(b"".join(response.streaming_content).decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (-36.0, "-36.0"),
+        (-2, "-2"),
+        (Decimal("-1234.5"), "-1234.5"),
+        ("-36.0", "-36.0"),
+        ("-2", "-2"),
+        ("+3", "+3"),
+        (".5", ".5"),
+        ("-1.5e3", "-1.5e3"),
+        ("-2+3", "'-2+3"),
+        ("-A1", "'-A1"),
+        ("=1", "'=1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t-1", "'\t-1"),
+        ("-", "'-"),
+        ("- 2", "'- 2"),
+    ],
+)
+def test_numbers_stay_numbers_and_formulas_are_neutralised(value, written):
+    assert downloads.csv_cell(value) == written
+
+
+def test_a_negative_variance_downloads_as_a_number(officer_client):
+    from reporting import services
+
+    BudgetLineFactory(financial_year=2024, line="INMSS placements", amount=Decimal("1000000"))
+    PlacementFactory(start_date=dt.date(2024, 4, 1), annual_cost=Decimal("36500"))
+    services.snapshots_recompute(as_of=dt.date(2025, 3, 31))
+
+    response = officer_client.get("/dashboards/budget/lines.csv?fy=2024")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    variance = rows[0].index("Variance")
+    assert rows[1][variance] == "-963500.00"
+    assert not [cell for row in rows for cell in row if cell.startswith("'")]
+
+    workbook_response = officer_client.get("/dashboards/budget/lines.xlsx?fy=2024")
+    sheet = load_workbook(io.BytesIO(workbook_response.content)).active
+    assert sheet.cell(row=2, column=variance + 1).value == -963500.0

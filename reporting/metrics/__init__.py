@@ -6,7 +6,7 @@ Every function here follows docs/definitions.md and is pure: it reads only its a
 
 from __future__ import annotations
 
-from .budget import budget_line_groups, budget_lines_forecast, forecast_by_month
+from .budget import budget_line_groups, budget_lines_forecast, budget_totals, forecast_by_month
 from .casework import consultation_timeliness, placement_timeline
 from .common import add_child_details, add_district, child_primary_need, with_key_categories
 from .growth import (
@@ -30,6 +30,7 @@ __all__ = [
     "block_contract_utilisation",
     "budget_line_groups",
     "budget_lines_forecast",
+    "budget_totals",
     "child_primary_need",
     "concentration",
     "consultation_timeliness",

@@ -1,4 +1,5 @@
-"""Budget lines against spend to date, committed spend and the forecast outturn."""
+"""Budget lines against spent to date, committed, spend in the year and the forecast outturn
+(docs/definitions.md, "Names of the money figures")."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 from core import calendar
 from placements import rules
 
-from .common import pounds, spend_between
+from .common import fy_spend, pounds, spend_between, text_key
 
 # A budget line's name says which placements it pays for. Checked in order; first match wins,
 # so "Post-16 high needs" is post-16 and only a line named as a total covers every group.
@@ -64,6 +65,84 @@ def _pending_requests(panel_requests: pd.DataFrame, as_of: dt.date) -> pd.DataFr
     )
 
 
+NO_BUDGET_LINE = "Spend with no budget line"
+
+
+def _group_names(groups: list[str]) -> str:
+    labels = dict(rules.SETTING_GROUP_CHOICES)
+    return ", ".join(labels.get(group, "setting group not recorded") for group in groups)
+
+
+def _spend_by_group(
+    placements: pd.DataFrame, panel_requests: pd.DataFrame, fy: int, as_of: dt.date
+) -> pd.DataFrame:
+    """Per setting group ("" when not recorded): spend in the year (the same function as the
+    Spend dashboard's), spent to date, committed (the rest of the spend in the year) and agreed
+    by panel, not started."""
+    fy_start, fy_end = calendar.financial_year_bounds(fy)
+    rest_start = max(as_of + dt.timedelta(days=1), fy_start)
+    in_year = fy_spend(placements, fy)
+    frame = pd.DataFrame(
+        {
+            "group": text_key(placements["group"]),
+            "spend_in_year": in_year,
+            "spent_to_date": in_year - spend_between(placements, rest_start, fy_end),
+        }
+    )
+    frame["committed"] = frame["spend_in_year"] - frame["spent_to_date"]
+    by_group = frame.groupby("group", observed=True)[
+        ["spent_to_date", "committed", "spend_in_year"]
+    ].sum()
+    by_group.index = by_group.index.astype(str)
+    pending = _pending_requests(panel_requests, as_of)
+    if pending.empty:
+        return by_group.assign(agreed_not_started=0.0)
+    agreed = (
+        pd.DataFrame(
+            {
+                "group": text_key(pending["group"]).astype(str),
+                "agreed_not_started": spend_between(pending, rest_start, fy_end),
+            }
+        )
+        .groupby("group")["agreed_not_started"]
+        .sum()
+    )
+    return by_group.join(agreed, how="outer").fillna(0.0)
+
+
+def _row(line: str, budget: float | None, sums: pd.DataFrame, groups: list[str]) -> dict:
+    picked = sums.reindex(groups).fillna(0.0)
+    spent, committed, in_year, agreed = (
+        float(picked[key].sum())
+        for key in ("spent_to_date", "committed", "spend_in_year", "agreed_not_started")
+    )
+    outturn = in_year + agreed
+    return {
+        "line": line,
+        "budget": pounds(budget),
+        "spent_to_date": pounds(spent),
+        "committed": pounds(committed),
+        "spend_in_year": pounds(in_year),
+        "agreed_not_started": pounds(agreed),
+        "forecast_outturn": pounds(outturn),
+        "variance": pounds(outturn - budget) if budget is not None else None,
+    }
+
+
+def _unlinked_row() -> dict:
+    return {
+        key: None
+        for key in (
+            "spent_to_date",
+            "committed",
+            "spend_in_year",
+            "agreed_not_started",
+            "forecast_outturn",
+            "variance",
+        )
+    }
+
+
 def budget_lines_forecast(
     budget_lines: pd.DataFrame,
     placements: pd.DataFrame,
@@ -71,44 +150,53 @@ def budget_lines_forecast(
     fy: int,
     as_of: dt.date,
 ) -> list[dict]:
-    """Per budget line of the FY: budget, spend to date (FY start to `as_of`), committed spend
-    (the placements recorded, from the day after `as_of` to the FY end), agreed-but-not-started
-    panel requests from their expected start, forecast outturn = the three together, and
-    variance = forecast outturn − budget (positive: an overspend)."""
+    """Per budget line of the FY: budget, spent to date (FY start to `as_of`), committed (the
+    placements recorded, from the day after `as_of` to the FY end), spend in the year (the two
+    together), agreed by panel, not started (from the expected start), forecast outturn (spend in
+    the year + agreed by panel, not started) and variance (forecast outturn − budget, positive:
+    an overspend). Then one row, "Spend with no budget line", for the setting groups no line of
+    the year pays for, naming them: the lines' spend in the year and that row's together is the
+    Spend dashboard's spend in the year (`budget_totals`). No row when every group with spend has a line."""
     lines = budget_lines[budget_lines["fy"] == fy] if not budget_lines.empty else budget_lines
-    if lines.empty:
-        return []
-    fy_start, fy_end = calendar.financial_year_bounds(fy)
-    to_date_end = min(as_of, fy_end)
-    rest_start = max(as_of + dt.timedelta(days=1), fy_start)
-    frame = placements.assign(
-        to_date=spend_between(placements, fy_start, to_date_end),
-        committed=spend_between(placements, rest_start, fy_end),
-    )
-    pending = _pending_requests(panel_requests, as_of)
-    pending = pending.assign(pending=spend_between(pending, rest_start, fy_end))
-    by_group = frame.groupby("group")[["to_date", "committed"]].sum()
-    pending_by_group = pending.groupby("group")["pending"].sum()
-    rows = []
-    for line in lines.sort_values("line").itertuples(index=False):
+    sums = _spend_by_group(placements, panel_requests, fy, as_of)
+    rows: list[dict] = []
+    covered: set[str] = set()
+    for line in (lines.sort_values("line") if len(lines) else lines).itertuples(index=False):
         groups = budget_line_groups(line.line)
-        linked = bool(groups)
-        to_date = float(by_group.reindex(groups)["to_date"].sum()) if linked else None
-        committed = float(by_group.reindex(groups)["committed"].sum()) if linked else None
-        agreed = float(pending_by_group.reindex(groups).sum()) if linked else None
-        outturn = (to_date or 0.0) + (committed or 0.0) + (agreed or 0.0) if linked else None
-        rows.append(
-            {
-                "line": line.line,
-                "budget": pounds(line.budget),
-                "spend_to_date": pounds(to_date),
-                "committed": pounds(committed),
-                "agreed_not_started": pounds(agreed),
-                "forecast_outturn": pounds(outturn),
-                "variance": pounds(outturn - float(line.budget)) if outturn is not None else None,
-            }
-        )
+        covered.update(groups)
+        if groups:
+            rows.append(_row(line.line, float(line.budget), sums, groups))
+        else:
+            rows.append({"line": line.line, "budget": pounds(line.budget), **_unlinked_row()})
+    uncovered = [
+        group
+        for group in [*rules.SETTING_GROUPS, *sorted(sums.index)]
+        if group not in covered and group in sums.index
+    ]
+    uncovered = list(dict.fromkeys(uncovered))
+    if uncovered and float(sums.loc[uncovered].abs().to_numpy().sum()) > 0:
+        rows.append(_row(f"{NO_BUDGET_LINE} ({_group_names(uncovered)})", None, sums, uncovered))
     return rows
+
+
+def budget_totals(
+    budget_lines: pd.DataFrame,
+    placements: pd.DataFrame,
+    panel_requests: pd.DataFrame,
+    fy: int,
+    as_of: dt.date,
+) -> dict[str, float | None]:
+    """The Budget dashboard's headline: the budget of every line of the FY, and spent to date,
+    spend in the year and forecast outturn over every placement once (with or without a budget
+    line; a placement two lines cover counts once), variance = forecast outturn − budget.
+    Spend in the year is the Spend dashboard's spend in the year, from the same function."""
+    lines = budget_lines[budget_lines["fy"] == fy] if not budget_lines.empty else budget_lines
+    sums = _spend_by_group(placements, panel_requests, fy, as_of)
+    total = _row("", float(lines["budget"].sum()) if len(lines) else None, sums, list(sums.index))
+    return {
+        key: total[key]
+        for key in ("budget", "spent_to_date", "spend_in_year", "forecast_outturn", "variance")
+    }
 
 
 def forecast_by_month(

@@ -26,7 +26,7 @@
       return a - b;
     }
     if (aNumber !== bNumber) {
-      return aNumber ? -1 : 1; // numbers before "c" and blanks
+      return aNumber ? -1 : 1;
     }
     return String(a).localeCompare(String(b), "en-GB", { numeric: true });
   }
@@ -37,7 +37,13 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (x, y) {
-      var result = compare(cellValue(x, index), cellValue(y, index));
+      var a = cellValue(x, index);
+      var b = cellValue(y, index);
+      if ((typeof a === "number") !== (typeof b === "number")) {
+        // A suppressed "c" or a blank goes after the numbers whichever way the column is sorted.
+        return typeof a === "number" ? -1 : 1;
+      }
+      var result = compare(a, b);
       return ascending ? result : -result;
     });
     rows.forEach(function (row) {

@@ -245,7 +245,7 @@ def _requests(*rows: dict) -> pd.DataFrame:
     return frame
 
 
-def test_budget_forecast_adds_spend_to_date_committed_and_agreed_requests():
+def test_budget_forecast_adds_spent_to_date_committed_and_agreed_requests():
     as_of = dt.date(2024, 9, 30)
     frame = placements(
         # 36,500 a year: 18,300 to 30 September, 18,200 committed to 31 March.
@@ -276,8 +276,9 @@ def test_budget_forecast_adds_spend_to_date_committed_and_agreed_requests():
         {
             "line": "INMSS placements",
             "budget": 100000.0,
-            "spend_to_date": 18300.0,
+            "spent_to_date": 18300.0,
             "committed": 18200.0,
+            "spend_in_year": 36500.0,
             "agreed_not_started": 36200.0,
             "forecast_outturn": 72700.0,
             "variance": -27300.0,
@@ -285,13 +286,33 @@ def test_budget_forecast_adds_spend_to_date_committed_and_agreed_requests():
         {
             "line": "Reserve",
             "budget": 5000.0,
-            "spend_to_date": None,
+            "spent_to_date": None,
             "committed": None,
+            "spend_in_year": None,
             "agreed_not_started": None,
             "forecast_outturn": None,
             "variance": None,
         },
+        {
+            # No line pays for maintained special: 50,000 a year, 25,068.49 to 30 September
+            # (183 of 365 days).
+            "line": "Spend with no budget line (Maintained or academy special)",
+            "budget": None,
+            "spent_to_date": 25068.49,
+            "committed": 24931.51,
+            "spend_in_year": 50000.0,
+            "agreed_not_started": 0.0,
+            "forecast_outturn": 50000.0,
+            "variance": None,
+        },
     ]
+    assert metrics.budget_totals(budget, frame, requests, 2024, as_of) == {
+        "budget": 105000.0,
+        "spent_to_date": 43368.49,
+        "spend_in_year": 86500.0,
+        "forecast_outturn": 122700.0,
+        "variance": 17700.0,
+    }
 
 
 @pytest.mark.parametrize(

@@ -169,10 +169,23 @@ def test_ncy_inmss_share_budget_and_new_placements_reports(county):
         {
             "line": "INMSS placements",
             "budget": 300000.0,
-            "spend_to_date": 255400.0,
+            "spent_to_date": 255400.0,
+            "committed": 0.0,
+            "spend_in_year": 255400.0,
+            "agreed_not_started": 0.0,
             "forecast_outturn": 255400.0,
             "variance": -44600.0,
-        }
+        },
+        {
+            "line": "Spend with no budget line (Maintained or academy special)",
+            "budget": None,
+            "spent_to_date": 36500.0,
+            "committed": 0.0,
+            "spend_in_year": 36500.0,
+            "agreed_not_started": 0.0,
+            "forecast_outturn": 36500.0,
+            "variance": None,
+        },
     ]
     assert _json("new-placements", "--fy", "2024") == [
         {
