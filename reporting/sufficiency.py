@@ -35,6 +35,7 @@ from placements import rules
 NONE = "none"  # an active EHCP and no active placement on the census day
 LEFT = "left"  # no active EHCP in the next census
 GROUPS = [*rules.SETTING_GROUPS, NONE]
+GROUP_LABELS = {**dict(rules.SETTING_GROUP_CHOICES), NONE: "No placement recorded"}
 PROVISION_GROUPS = [rules.SPECIAL, rules.SRP]  # the places the council commissions itself
 EARLY_YEARS, PRIMARY, SECONDARY, POST16 = "early_years", "primary", "secondary", "post16"
 PHASES = [EARLY_YEARS, PRIMARY, SECONDARY, POST16]
@@ -169,9 +170,7 @@ def transition_rates(
     if not pairs:
         return pd.DataFrame(columns=[*TRANSITION_KEYS, "next_group", "count", "rate"])
     counts = (
-        pd.concat(pairs)
-        .groupby([*TRANSITION_KEYS, "next_group"], as_index=False)["count"]
-        .sum()
+        pd.concat(pairs).groupby([*TRANSITION_KEYS, "next_group"], as_index=False)["count"].sum()
     )
     totals = counts.groupby(TRANSITION_KEYS)["count"].transform("sum")
     counts["rate"] = counts["count"] / totals
@@ -269,9 +268,7 @@ def step(state: pd.DataFrame, transitions: pd.DataFrame) -> pd.DataFrame:
     no history keeps its children in the same group."""
     if state.empty:
         return state.copy()
-    frame = state.assign(
-        phase=phase_frame(state["ncy"]), next_phase=phase_frame(state["ncy"] + 1)
-    )
+    frame = state.assign(phase=phase_frame(state["ncy"]), next_phase=phase_frame(state["ncy"] + 1))
     rates = transitions[[*TRANSITION_KEYS, "next_group", "rate"]]
     moved = frame.merge(rates, on=TRANSITION_KEYS, how="left")
     unknown = moved["next_group"].isna()

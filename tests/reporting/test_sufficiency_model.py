@@ -265,7 +265,11 @@ def test_added_places_move_at_most_their_number_of_children(history):
         for year in (2024, 2025)
     }
     assert fewer_inmss[2025] <= 2.0 + 1e-9
-    assert scenario.attrs["moved"] == {2023: 0.0, 2024: pytest.approx(2.0), 2025: pytest.approx(2.0)}
+    assert scenario.attrs["moved"] == {
+        2023: 0.0,
+        2024: pytest.approx(2.0),
+        2025: pytest.approx(2.0),
+    }
 
 
 def test_scenario_net_saving_by_hand():

@@ -202,9 +202,17 @@ def test_csv_download_suppresses_for_managers(manager_client):
     response = manager_client.get("/dashboards/sufficiency/download.csv")
     text = response.content.decode("utf-8-sig")
     header, *lines = text.splitlines()
-    assert header == "academic_year,setting_group,need,capacity,demand,forecast"
-    assert "2025/26,srp,ALL,20,c,c" in lines
-    assert "2025/26,inmss,ALL,,12.0,12.0" in lines
+    # Labels, not codes; whole children without a trailing ".0".
+    assert header == (
+        "Academic year,Setting group,Primary need,Places,Children before moves to added places,"
+        "Children"
+    )
+    assert "2025/26,Resourced provision (SRP) or SEN unit,All needs,20,c,c" in lines
+    assert "2025/26,Independent or non-maintained special,All needs,,12,12" in lines
+    assert (
+        "2025/26,Independent or non-maintained special,ASD - Autistic Spectrum Disorder,,12,12"
+        in (lines)
+    )
     xlsx = manager_client.get("/dashboards/sufficiency/download.xlsx")
     assert xlsx.status_code == 200
     assert manager_client.get("/dashboards/sufficiency/download.pdf").status_code == 404
@@ -214,6 +222,47 @@ def test_csv_download_suppresses_for_managers(manager_client):
         ".csv",
         "xlsx",
     ]
+
+
+def test_backtest_and_costs_download(manager_client, officer_client):
+    _county()
+    backtest = manager_client.get("/dashboards/sufficiency/backtest/download.csv")
+    assert backtest.status_code == 200
+    header, *lines = backtest.content.decode("utf-8-sig").splitlines()
+    assert header == (
+        "Academic year,Setting group,Children (census),Forecast a year before,"
+        "Absolute percentage error (%)"
+    )
+    # The stored back-test, by label: 12 INMSS children in 2025/26 against 16 forecast (the
+    # mean joiners include the year every child joined); the 3 in the SRP are hidden from a
+    # manager, not from an officer.
+    assert "2025/26,Independent or non-maintained special,12,16,33.3" in lines
+    assert "2025/26,Resourced provision (SRP) or SEN unit,c,c,c" in lines
+    officer_lines = (
+        officer_client.get("/dashboards/sufficiency/backtest/download.csv")
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert "2025/26,Resourced provision (SRP) or SEN unit,3,4,33.3" in officer_lines
+    assert manager_client.get("/dashboards/sufficiency/backtest/download.xlsx").status_code == 200
+    # Costs need a scenario: without one, back to the page.
+    assert manager_client.get("/dashboards/sufficiency/costs/download.csv").status_code == 302
+    _scenario_post(manager_client)
+    scenario = SufficiencyScenario.objects.get()
+    costs = manager_client.get(f"/dashboards/sufficiency/costs/download.csv?scenario={scenario.pk}")
+    header, *lines = costs.content.decode("utf-8-sig").splitlines()
+    assert header == (
+        "Academic year,Children moved from INMSS so far,INMSS cost avoided,"
+        "Cost of children in other settings,Added places empty,Cost of empty places,"
+        "Net saving,Scenario"
+    )
+    # 2026/27: 5 of the 12 INMSS children (£50,000 each) move into 5 added SRP places
+    # (£15,000 each): £250,000 avoided, £75,000 for them in SRP. The SRP had 17 of its 20
+    # places free already, so 5 places stand empty (at most the 5 added), £75,000: £100,000 net.
+    assert (
+        "2026/27,5,250000.00,75000.00,5,75000.00,100000.00,Five more SRP places for autism" in lines
+    )
+    assert manager_client.get("/dashboards/sufficiency/nope/download.csv").status_code == 404
 
 
 def _report(*args: str) -> list[dict]:
