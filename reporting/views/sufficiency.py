@@ -302,6 +302,33 @@ def _cost_rows(
     return rows
 
 
+def _presets(data: dict[str, Any] | None, suppress: bool) -> list[dict[str, Any]]:
+    """Each preset with its assumptions and, from the snapshot, its INMSS figure and net saving
+    in the last forecast year against the baseline."""
+    rows = []
+    for preset in sufficiency_services.PRESETS.values():
+        row: dict[str, Any] = {"preset": preset}
+        result = (data or {}).get("presets", {}).get(preset.slug)
+        if data is not None and result:
+            final = int(data["base_year"]) + sufficiency.HORIZON
+            baseline_cell = totals(data["baseline"]).get((final, rules.INMSS))
+            preset_cell = totals(result).get((final, rules.INMSS))
+            baseline_inmss = _shown(
+                _whole(baseline_cell["forecast"] if baseline_cell else 0), suppress
+            )
+            preset_inmss = _shown(_whole(preset_cell["forecast"] if preset_cell else 0), suppress)
+            net = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])[-1]
+            hidden = disclosure.SUPPRESSED in (baseline_inmss, preset_inmss)
+            row.update(
+                final_year=calendar.academic_year_label(final),
+                inmss_baseline=baseline_inmss,
+                inmss=preset_inmss,
+                net_saving=disclosure.SUPPRESSED if hidden else _pounds(net["net_saving"]),
+            )
+        rows.append(row)
+    return rows
+
+
 def _render(
     request: HttpRequest,
     scenario_form: ScenarioForm | None = None,
@@ -325,6 +352,7 @@ def _render(
         "small_number_threshold": disclosure.small_number_threshold(),
         "query": request.GET.urlencode(),
         "phase_labels": sufficiency.PHASE_LABELS,
+        "presets": _presets(snapshot.data if snapshot is not None else None, suppress),
     }
     if snapshot is not None:
         context.update(_page(snapshot.data, scenario, chosen, suppress))
@@ -369,6 +397,23 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
             )
     request.GET = QueryDict("")
     return _render(request, form)
+
+
+@require_POST
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def preset_copy(request: HttpRequest, slug: str) -> HttpResponse:
+    """Copy a preset (read-only) into a scenario of one's own, and open it to change."""
+    if slug not in sufficiency_services.PRESETS:
+        raise Http404("No such preset scenario")
+    scenario = sufficiency_services.sufficiency_preset_copy(
+        slug=slug,
+        user=request.user,  # type: ignore[arg-type]
+    )
+    messages.success(
+        request,
+        f"Copied as “{scenario.name}” and computed. Change its assumptions below, or add places.",
+    )
+    return redirect("reporting:sufficiency_scenario_edit", scenario.pk)
 
 
 @require_GET

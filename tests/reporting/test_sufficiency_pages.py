@@ -4,6 +4,7 @@ from real records through the recompute."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from decimal import Decimal
 from io import StringIO
@@ -319,3 +320,38 @@ def test_page_queries_do_not_grow_with_the_data(
     SufficiencyScenario.objects.create(name="Empty")
     with django_assert_max_num_queries(12):
         assert manager_client.get(URL).status_code == 200
+
+
+def test_white_paper_preset_is_shown_and_copied_into_a_scenario_to_change(
+    manager_client, officer_client
+):
+    _county()
+    page = html.unescape(manager_client.get(URL).content.decode())
+    assert "Schools White Paper, February 2026" in page
+    assert "the council's assumptions about the Schools White Paper" in page
+    assert "10% fewer new EHCPs in 2027/28, 20% in 2028/29 and 30% from 2029/30" in page
+    assert (
+        officer_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/").status_code
+        == 403
+    )
+    assert manager_client.post("/dashboards/sufficiency/presets/nope/copy/").status_code == 404
+    response = manager_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/")
+    scenario = SufficiencyScenario.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/dashboards/sufficiency/scenarios/{scenario.pk}/"
+    assert scenario.name == "Schools White Paper, February 2026"
+    assert (scenario.ehcp_change_percent, scenario.ehcp_change_from_year) == (Decimal("-30"), 2027)
+    assert scenario.ehcp_change_full_by == 2029
+    assert "not national statistics" in scenario.description
+    # The copy is computed at once and forecasts what the preset does, until it is changed.
+    from reporting.models import DashboardSnapshot
+
+    snapshot = DashboardSnapshot.objects.get(dashboard="sufficiency")
+    assert scenario.result == snapshot.data["presets"]["white-paper-2026"]
+    manager_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/")
+    assert sorted(SufficiencyScenario.objects.values_list("name", flat=True)) == [
+        "Schools White Paper, February 2026",
+        "Schools White Paper, February 2026 (copy 2)",
+    ]
+    edit = manager_client.get(f"/dashboards/sufficiency/scenarios/{scenario.pk}/")
+    assert edit.status_code == 200
