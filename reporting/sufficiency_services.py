@@ -7,6 +7,7 @@ without reading the children's records again.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
+from core.idempotency import submit_once
 from placements.models import Provider
 
 from . import loader, sufficiency
@@ -281,12 +283,24 @@ def _free_name(name: str) -> str:
     return candidate
 
 
-def sufficiency_preset_copy(*, slug: str, user: User | None) -> SufficiencyScenario:
+def sufficiency_preset_copy(
+    *, slug: str, user: User | None, submission_token: uuid.UUID | None = None
+) -> SufficiencyScenario:
     """A scenario of the user's own from a preset: its change in new EHCPs and its assumptions
-    (as the description), computed at once, to change like any other."""
+    (as the description), computed at once, to change like any other. Copying twice makes two
+    scenarios (`… (copy 2)`); the button's `submission_token` makes a double click one."""
     preset = PRESETS.get(slug)
     if preset is None:
         raise DomainError("There is no preset scenario with that name")
+    return submit_once(
+        token=submission_token,
+        user=user,
+        model=SufficiencyScenario,
+        create=lambda: _preset_copy(preset, user),
+    )
+
+
+def _preset_copy(preset: Preset, user: User | None) -> SufficiencyScenario:
     with transaction.atomic():
         scenario = SufficiencyScenario(
             name=_free_name(preset.name),

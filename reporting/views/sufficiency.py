@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, calendar, disclosure, downloads, money, roles
+from core import audit, calendar, disclosure, downloads, idempotency, money, roles
 from core.editing import versioned_save
 from core.errors import DomainError
 from placements import rules
@@ -408,6 +408,7 @@ def preset_copy(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = sufficiency_services.sufficiency_preset_copy(
         slug=slug,
         user=request.user,  # type: ignore[arg-type]
+        submission_token=idempotency.token_from(request.POST),
     )
     messages.success(
         request,
