@@ -118,7 +118,35 @@ def test_manager_adds_scenario_and_sees_inmss_fall_against_baseline(manager_clie
     assert row_2026["scenario"] == row_2026["baseline"] - 5
     assert row_2026["scenario_cost"] == row_2026["baseline_cost"] - 250000.0
     assert page.context["headline"]["inmss_difference"] < 0
-    assert "fewer</strong> INMSS placements than the baseline" in page.content.decode()
+    text = page.content.decode()
+    assert "fewer</strong> INMSS placements than the baseline" in text
+    # The headline saving is net: 5 INMSS children (£50,000) avoided, less 5 in the SRP
+    # (£15,000) and 5 added places standing empty (the SRP had 17 free): £100,000 in 2030/31.
+    costs = page.context["cost_rows"]
+    assert costs[-1] == {
+        "year": "2030/31",
+        "actual": False,
+        "moved": 5,
+        "empty_places": 5,
+        "inmss_avoided": 250000.0,
+        "other_settings": 75000.0,
+        "empty_places_cost": 75000.0,
+        "net_saving": 100000.0,
+    }
+    assert page.context["headline"]["net_saving"] == 100000.0
+    assert "a net saving of <strong>£100,000</strong>" in text
+    assert "moves at most as many children out of INMSS as the places it adds" in text
+
+
+def test_scenario_costs_hidden_where_inmss_is_small(manager_client, officer_client):
+    _county(inmss_children=4)
+    _scenario_post(manager_client, places="2")
+    scenario = SufficiencyScenario.objects.get()
+    rows = manager_client.get(URL, {"scenario": scenario.pk}).context["cost_rows"]
+    assert rows[1]["inmss_avoided"] == rows[1]["net_saving"] == "c"
+    assert rows[1]["moved"] == "c"
+    rows = officer_client.get(URL, {"scenario": scenario.pk}).context["cost_rows"]
+    assert (rows[1]["moved"], rows[1]["inmss_avoided"]) == (2, 100000.0)
 
 
 def test_scenario_errors_beside_the_fields_and_nothing_written(manager_client):
