@@ -644,16 +644,14 @@ def model_from_json(data: dict[str, Any]) -> Model:
     def frame(key: str, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(data[key], columns=columns)
 
-    transitions = pd.DataFrame(data["transitions"])
-    if not transitions.empty and "next_phase" not in transitions:
+    transitions = data["transitions"]
+    if transitions and "next_phase" not in transitions[0]:
         # Stored before rates depended on the next phase: the same rates for either.
-        transitions = pd.concat(
-            [transitions.assign(next_phase=p) for p in PHASES], ignore_index=True
-        )
+        transitions = [{**row, "next_phase": p} for row in transitions for p in PHASES]
     return Model(
         base_year=int(data["base_year"]),
         state=frame("state", ["group", "ncy", "need", "count"]),
-        transitions=transitions.reindex(columns=[*TRANSITION_KEYS, "next_group", "rate"]),
+        transitions=pd.DataFrame(transitions, columns=[*TRANSITION_KEYS, "next_group", "rate"]),
         joiners=frame("joiners", ["group", "ncy", "need", "count"]),
         capacity=frame("capacity", ["group", "phase", "places"]),
         planned=tuple(Places(**p) for p in data["planned"]),

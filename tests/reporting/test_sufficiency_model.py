@@ -299,3 +299,23 @@ def test_scenario_net_saving_by_hand():
         "empty_places_cost": 20000.0,
         "net_saving": 110000.0,
     }
+
+
+def test_a_model_stored_before_rates_had_a_next_phase_still_forecasts():
+    # A snapshot stored before this change has rates by (group, phase) only: they apply to
+    # either next phase until the next recompute replaces the snapshot.
+    stored = {
+        "base_year": 2023,
+        "state": [{"group": "srp", "ncy": 11, "need": "ASD", "count": 2.0}],
+        "transitions": [
+            {"group": "srp", "phase": "secondary", "next_group": "post16", "rate": 0.5},
+            {"group": "srp", "phase": "secondary", "next_group": "srp", "rate": 0.5},
+        ],
+        "joiners": [],
+        "capacity": [],
+        "planned": [],
+    }
+    model = s.model_from_json(stored)
+    assert _totals(s.forecast(model, horizon=1), 2024) == {"srp": 1.0, "post16": 1.0}
+    empty = s.model_from_json({**stored, "transitions": []})
+    assert _totals(s.forecast(empty, horizon=1), 2024) == {"srp": 2.0}
