@@ -7,7 +7,9 @@ Pure functions: frames in, frames (or plain dicts) out; no database. The forecas
    their national curriculum year (NCY), primary need and setting group (the placement active
    that day, else "none").
 2. *Transitions* between consecutive censuses: P(setting group next AY | setting group this AY,
-   phase this AY), with "left" (no active EHCP next year) as one of the outcomes.
+   phase this AY, phase next AY), with "left" (no active EHCP next year) as one of the outcomes.
+   The phases come from the NCY in each year, so a move between phases (Year 11 to Year 12)
+   only happens at that NCY, never to a Year 8.
 3. *Joiners*: children in a census who were not in the previous one, counted by NCY, need and
    setting group; the forecast adds the mean of the last three observed years every year.
 4. The forecast moves every cohort up one NCY a year through the transition rates and adds the
@@ -33,6 +35,7 @@ from placements import rules
 NONE = "none"  # an active EHCP and no active placement on the census day
 LEFT = "left"  # no active EHCP in the next census
 GROUPS = [*rules.SETTING_GROUPS, NONE]
+GROUP_LABELS = {**dict(rules.SETTING_GROUP_CHOICES), NONE: "No placement recorded"}
 PROVISION_GROUPS = [rules.SPECIAL, rules.SRP]  # the places the council commissions itself
 EARLY_YEARS, PRIMARY, SECONDARY, POST16 = "early_years", "primary", "secondary", "post16"
 PHASES = [EARLY_YEARS, PRIMARY, SECONDARY, POST16]
@@ -132,8 +135,12 @@ def censuses(
 # --- Fitting ----------------------------------------------------------------------------------
 
 
+TRANSITION_KEYS = ["group", "phase", "next_phase"]
+
+
 def transition_counts(this_year: pd.DataFrame, next_year: pd.DataFrame) -> pd.DataFrame:
-    """Counts of (group, phase this year) -> next group (or `left`)."""
+    """Counts of (group, phase this year, phase next year) -> next group (or `left`). The phase
+    next year is that of NCY + 1, so moves at a phase boundary are counted apart."""
     moved = this_year.merge(
         next_year[["child_id", "group"]].rename(columns={"group": "next_group"}),
         on="child_id",
@@ -141,7 +148,8 @@ def transition_counts(this_year: pd.DataFrame, next_year: pd.DataFrame) -> pd.Da
     )
     moved["next_group"] = moved["next_group"].fillna(LEFT)
     moved["phase"] = phase_frame(moved["ncy"])
-    return moved.groupby(["group", "phase", "next_group"]).size().rename("count").reset_index()
+    moved["next_phase"] = phase_frame(moved["ncy"] + 1)
+    return moved.groupby([*TRANSITION_KEYS, "next_group"]).size().rename("count").reset_index()
 
 
 def transition_rates(
@@ -149,7 +157,7 @@ def transition_rates(
     years: list[int],
     counted: dict[int, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """P(next group | group, phase), pooled over the consecutive pairs of `years`. `counted`
+    """P(next group | group, phase, next phase), pooled over the consecutive pairs of `years`. `counted`
     keeps each pair's counts (by its first year) for the next call: the back-test fits the same
     pairs again and again."""
     counted = {} if counted is None else counted
@@ -160,13 +168,13 @@ def transition_rates(
                 counted[y] = transition_counts(census_by_year[y], census_by_year[y + 1])
             pairs.append(counted[y])
     if not pairs:
-        return pd.DataFrame(columns=["group", "phase", "next_group", "count", "rate"])
+        return pd.DataFrame(columns=[*TRANSITION_KEYS, "next_group", "count", "rate"])
     counts = (
-        pd.concat(pairs).groupby(["group", "phase", "next_group"], as_index=False)["count"].sum()
+        pd.concat(pairs).groupby([*TRANSITION_KEYS, "next_group"], as_index=False)["count"].sum()
     )
-    totals = counts.groupby(["group", "phase"])["count"].transform("sum")
+    totals = counts.groupby(TRANSITION_KEYS)["count"].transform("sum")
     counts["rate"] = counts["count"] / totals
-    return counts.sort_values(["group", "phase", "next_group"]).reset_index(drop=True)
+    return counts.sort_values([*TRANSITION_KEYS, "next_group"]).reset_index(drop=True)
 
 
 def joiner_counts(this_year: pd.DataFrame, next_year: pd.DataFrame) -> pd.DataFrame:
@@ -243,7 +251,7 @@ class Model:
 
     base_year: int
     state: pd.DataFrame  # group, ncy, need, count: the base year's census
-    transitions: pd.DataFrame  # group, phase, next_group, rate
+    transitions: pd.DataFrame  # group, phase, next_phase, next_group, rate
     joiners: pd.DataFrame  # group, ncy, need, count
     capacity: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["group", "phase", "places"])
@@ -251,17 +259,18 @@ class Model:
     planned: tuple[Places, ...] = ()  # the council's planned places (part of the baseline)
 
 
-KEYS = ["group", "ncy", "need", "diverted"]  # `diverted`: the provision a scenario moved them to
+KEYS = ["group", "ncy", "need"]
 
 
 def step(state: pd.DataFrame, transitions: pd.DataFrame) -> pd.DataFrame:
-    """One AY on: every cohort moves up one NCY and between groups at the transition rates.
-    A (group, phase) with no history keeps its children in the same group."""
+    """One AY on: every cohort moves up one NCY and between groups at the transition rates of
+    its group, its phase and the phase of its NCY next year. A (group, phase, next phase) with
+    no history keeps its children in the same group."""
     if state.empty:
         return state.copy()
-    frame = state.assign(phase=phase_frame(state["ncy"]))
-    rates = transitions[["group", "phase", "next_group", "rate"]]
-    moved = frame.merge(rates, on=["group", "phase"], how="left")
+    frame = state.assign(phase=phase_frame(state["ncy"]), next_phase=phase_frame(state["ncy"] + 1))
+    rates = transitions[[*TRANSITION_KEYS, "next_group", "rate"]]
+    moved = frame.merge(rates, on=TRANSITION_KEYS, how="left")
     unknown = moved["next_group"].isna()
     moved.loc[unknown, "next_group"] = moved.loc[unknown, "group"]
     moved.loc[unknown, "rate"] = 1.0
@@ -308,17 +317,22 @@ def capacity_in(model: Model, year: int, extra: Iterable[Places] = ()) -> pd.Dat
 
 
 def divert(
-    state: pd.DataFrame, capacity: pd.DataFrame, added: Iterable[Places], year: int
+    state: pd.DataFrame,
+    capacity: pd.DataFrame,
+    added: Iterable[Places],
+    year: int,
+    moved_so_far: dict[int, float],
 ) -> pd.DataFrame:
     """The diversion rule. Each of a scenario's own planned places rows in force this AY (in the
-    order given) has room for its places less the children already diverted into its provision
-    and phase (and need, when the row names one); it takes, up to that room and up to the places
-    its provision has free (capacity minus all children forecast there), children forecast into
-    INMSS in that phase (and need), spread in proportion over their NCYs and needs. Diverted
-    children then follow the provision's transition rates; when they leave it or its phase,
-    their places are free for others."""
+    order given) moves at most its number of places over the whole forecast: its room is its
+    places less the children it has already moved (`moved_so_far`, by the row's position, is
+    updated). It takes, up to that room and up to the places its provision has free (capacity
+    minus all children forecast there), children forecast into INMSS in that phase (and need),
+    spread in proportion over their NCYs and needs. Moved children then follow the provision's
+    transition rates; a place they leave is not filled from INMSS again (so a scenario never
+    moves more children out of INMSS than the places it adds)."""
     state = state.copy()
-    for row in added:
+    for index, row in enumerate(added):
         if row.academic_year > year or state.empty:
             continue
         phases = phase_frame(state["ncy"])
@@ -327,10 +341,7 @@ def divert(
         ].sum()
         in_provision = (state["group"] == row.group) & (phases == row.phase)
         free = max(float(cap) - float(state.loc[in_provision, "count"].sum()), 0.0)
-        held = in_provision & (state["diverted"] == row.group)
-        if row.need:
-            held &= state["need"] == row.need
-        room = max(float(row.places) - float(state.loc[held, "count"].sum()), 0.0)
+        room = max(float(row.places) - moved_so_far.get(index, 0.0), 0.0)
         source = (state["group"] == rules.INMSS) & (phases == row.phase)
         if row.need:
             source &= state["need"] == row.need
@@ -338,11 +349,11 @@ def divert(
         moving = min(free, room, available)
         if moving <= 0:
             continue
+        moved_so_far[index] = moved_so_far.get(index, 0.0) + moving
         share = moving / available
         moved = state.loc[source].copy()
         moved["count"] = moved["count"] * share
         moved["group"] = row.group
-        moved["diverted"] = row.group
         state.loc[source, "count"] = state.loc[source, "count"] * (1 - share)
         state = pd.concat([state, moved], ignore_index=True)
         state = state.groupby(KEYS, as_index=False)["count"].sum()
@@ -356,23 +367,28 @@ def forecast(
 
     Columns: academic_year, group, ncy, need, demand, forecast. `demand` is the children the
     model puts in each group before the diversion rule, `forecast` after it (the same in the
-    baseline, which has no scenario places)."""
+    baseline, which has no scenario places). `attrs["moved"]` is, by AY, the children moved
+    out of INMSS into the scenario's places so far."""
     scenario = scenario or Scenario()
     frames = []
+    moved_so_far: dict[int, float] = {}
+    moved_by_year = {model.base_year: 0.0}
     base = model.state.assign(academic_year=model.base_year, demand=model.state["count"])
     frames.append(base.rename(columns={"count": "forecast"}))
-    state = model.state[["group", "ncy", "need", "count"]].assign(diverted="")
+    state = model.state[["group", "ncy", "need", "count"]]
     for year in range(model.base_year + 1, model.base_year + horizon + 1):
         state = step(state, model.transitions)
         new = joiners_for(model.joiners, year, scenario.ehcp_changes)
         if not new.empty:
-            new = new[["group", "ncy", "need", "count"]].assign(diverted="")
+            new = new[["group", "ncy", "need", "count"]]
             state = pd.concat([state, new], ignore_index=True)
             state = state.groupby(KEYS, as_index=False)["count"].sum()
-        before = state.groupby(["group", "ncy", "need"], as_index=False)["count"].sum()
+        before = state.copy()
         if scenario.places:
-            state = divert(state, capacity_in(model, year, scenario.places), scenario.places, year)
-        after = state.groupby(["group", "ncy", "need"], as_index=False)["count"].sum()
+            capacity = capacity_in(model, year, scenario.places)
+            state = divert(state, capacity, scenario.places, year, moved_so_far)
+        moved_by_year[year] = sum(moved_so_far.values())
+        after = state
         merged = (
             before.rename(columns={"count": "demand"})
             .merge(
@@ -384,7 +400,9 @@ def forecast(
         )
         frames.append(merged.assign(academic_year=year))
     result = pd.concat(frames, ignore_index=True)
-    return result[["academic_year", "group", "ncy", "need", "demand", "forecast"]]
+    result = result[["academic_year", "group", "ncy", "need", "demand", "forecast"]]
+    result.attrs["moved"] = moved_by_year
+    return result
 
 
 # --- Capacity from providers --------------------------------------------------------------------
@@ -480,9 +498,12 @@ def average_costs(placements: pd.DataFrame, as_of: dt.date) -> dict[str, float]:
 
 def results(model: Model, scenario: Scenario | None = None) -> dict[str, list[dict[str, Any]]]:
     """The forecast as JSON-ready rows: children by AY, group, phase and need (`demand`,
-    `forecast`), and places by AY, provision group and phase (`capacity`)."""
+    `forecast`), places by AY, provision group and phase (`capacity`), the scenario's own
+    places in force by AY, group and phase (`added`) and the children moved out of INMSS into
+    them so far by AY (`moved`)."""
     scenario = scenario or Scenario()
     frame = forecast(model, scenario)
+    moved = frame.attrs.get("moved", {})
     frame = frame.assign(phase=phase_frame(frame["ncy"]) if not frame.empty else [])
     rows = (
         frame.groupby(["academic_year", "group", "phase", "need"], as_index=False)[
@@ -492,7 +513,16 @@ def results(model: Model, scenario: Scenario | None = None) -> dict[str, list[di
         .sort_values(["academic_year", "group", "phase", "need"])
     )
     capacity = []
+    added = []
     for year in range(model.base_year, model.base_year + HORIZON + 1):
+        in_force: dict[tuple[str, str], float] = {}
+        for p in scenario.places:
+            if p.academic_year <= year:
+                in_force[(p.group, p.phase)] = in_force.get((p.group, p.phase), 0.0) + p.places
+        added.extend(
+            {"academic_year": year, "group": g, "phase": ph, "places": places}
+            for (g, ph), places in sorted(in_force.items())
+        )
         places = capacity_in(model, year, scenario.places)
         for record in places.itertuples(index=False):
             capacity.append(
@@ -512,7 +542,84 @@ def results(model: Model, scenario: Scenario | None = None) -> dict[str, list[di
             for r in rows.itertuples(index=False)
         ],
         "capacity": capacity,
+        "added": added,
+        "moved": [
+            {"academic_year": int(year), "children": round(float(count), 2)}
+            for year, count in sorted(moved.items())
+        ],
     }
+
+
+def scenario_costs(
+    baseline: dict[str, Any], scenario: dict[str, Any], average_costs: dict[str, float]
+) -> list[dict[str, Any]]:
+    """A scenario's net saving against the baseline, by AY, for all needs and phases, at today's
+    average annual cost of each setting group (`average_costs`; a group with no placements
+    today costs nothing):
+
+    - `inmss_avoided`: (baseline − scenario) INMSS children × the INMSS cost;
+    - `other_settings`: Σ over every other group of (scenario − baseline) children × its cost:
+      the children moved into the added places, wherever they go next, and any change in new
+      EHCPs (negative when there are fewer children);
+    - `empty_places`: the added places standing empty (at most the places added, at most the
+      provision's free places), each at the cost of a placement in that provision: the council
+      pays for the places it commissions, filled or not;
+    - `net_saving` = inmss_avoided − other_settings − empty_places_cost.
+    Also `moved`: children moved out of INMSS into the added places so far."""
+
+    def by_year_group(result: dict[str, Any], field: str = "forecast") -> dict[Any, float]:
+        out: dict[Any, float] = {}
+        for row in result["rows"]:
+            key = (row["academic_year"], row["group"])
+            out[key] = out.get(key, 0.0) + float(row[field])
+        return out
+
+    def by_year_group_phase(rows: list[dict[str, Any]], field: str) -> dict[Any, float]:
+        out: dict[Any, float] = {}
+        for row in rows:
+            key = (row["academic_year"], row["group"], row["phase"])
+            out[key] = out.get(key, 0.0) + float(row[field])
+        return out
+
+    base = by_year_group(baseline)
+    scen = by_year_group(scenario)
+    children = by_year_group_phase(scenario["rows"], "forecast")
+    places = by_year_group_phase(scenario["capacity"], "places")
+    added = by_year_group_phase(scenario.get("added", []), "places")
+    moved = {r["academic_year"]: float(r["children"]) for r in scenario.get("moved", [])}
+    years = sorted({year for year, _ in (*base, *scen)})
+    rows = []
+    for year in years:
+        inmss_cost = average_costs.get(rules.INMSS) or 0.0
+        avoided = (base.get((year, rules.INMSS), 0.0) - scen.get((year, rules.INMSS), 0.0)) * (
+            inmss_cost
+        )
+        other = sum(
+            (scen.get((year, g), 0.0) - base.get((year, g), 0.0)) * (average_costs.get(g) or 0.0)
+            for g in GROUPS
+            if g != rules.INMSS
+        )
+        empty = 0.0
+        empty_cost = 0.0
+        for (y, group, phase), count in added.items():
+            if y != year:
+                continue
+            free = places.get((y, group, phase), 0.0) - children.get((y, group, phase), 0.0)
+            standing = min(count, max(free, 0.0))
+            empty += standing
+            empty_cost += standing * (average_costs.get(group) or 0.0)
+        rows.append(
+            {
+                "academic_year": year,
+                "moved": moved.get(year, 0.0),
+                "inmss_avoided": avoided,
+                "other_settings": other,
+                "empty_places": empty,
+                "empty_places_cost": empty_cost,
+                "net_saving": avoided - other - empty_cost,
+            }
+        )
+    return rows
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -526,7 +633,7 @@ def model_to_json(model: Model) -> dict[str, Any]:
     return {
         "base_year": model.base_year,
         "state": _records(model.state[["group", "ncy", "need", "count"]]),
-        "transitions": _records(model.transitions[["group", "phase", "next_group", "rate"]]),
+        "transitions": _records(model.transitions[[*TRANSITION_KEYS, "next_group", "rate"]]),
         "joiners": _records(model.joiners[["group", "ncy", "need", "count"]]),
         "capacity": _records(model.capacity[["group", "phase", "places"]]),
         "planned": [p.__dict__ for p in model.planned],
@@ -537,10 +644,14 @@ def model_from_json(data: dict[str, Any]) -> Model:
     def frame(key: str, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(data[key], columns=columns)
 
+    transitions = data["transitions"]
+    if transitions and "next_phase" not in transitions[0]:
+        # Stored before rates depended on the next phase: the same rates for either.
+        transitions = [{**row, "next_phase": p} for row in transitions for p in PHASES]
     return Model(
         base_year=int(data["base_year"]),
         state=frame("state", ["group", "ncy", "need", "count"]),
-        transitions=frame("transitions", ["group", "phase", "next_group", "rate"]),
+        transitions=pd.DataFrame(transitions, columns=[*TRANSITION_KEYS, "next_group", "rate"]),
         joiners=frame("joiners", ["group", "ncy", "need", "count"]),
         capacity=frame("capacity", ["group", "phase", "places"]),
         planned=tuple(Places(**p) for p in data["planned"]),
@@ -587,5 +698,5 @@ def build(
         "average_costs": average_costs(placements, as_of),
         "backtest": _records(test.astype(object).where(test.notna(), None)),
         "mape": _records(mape),
-        "transition_counts": _records(counts[["group", "phase", "next_group", "count"]]),
+        "transition_counts": _records(counts[[*TRANSITION_KEYS, "next_group", "count"]]),
     }

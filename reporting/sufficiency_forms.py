@@ -18,7 +18,7 @@ from .sufficiency_models import (
     PROVISION_CHOICES,
 )
 
-GROUP_LABELS = {**dict(rules.SETTING_GROUP_CHOICES), sufficiency.NONE: "No placement recorded"}
+GROUP_LABELS = sufficiency.GROUP_LABELS
 NEED_CHOICES = [("", "All needs"), *rules.NEED_TYPES]
 
 

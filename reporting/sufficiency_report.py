@@ -14,14 +14,17 @@ from typing import Any
 from core import calendar, disclosure, money
 from core.errors import DomainError
 from core.registry import register_report
+from placements import rules
 
 from . import sufficiency
 
 ALL = "ALL"
 
 
-def _round1(value: float) -> float:
-    return float(money.round_half_up(Decimal(str(value)), 1))
+def _round1(value: float) -> float | int:
+    """One decimal, and a whole number without its `.0` (1195, not 1195.0)."""
+    rounded = money.round_half_up(Decimal(str(value)), 1)
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
 def _whole(value: float) -> int:
@@ -110,6 +113,68 @@ def report_rows(
             else r
             for r in rows
         ]
+    return rows
+
+
+ALL_NEEDS = "All needs"
+NEED_LABELS = dict(rules.NEED_TYPES)
+DOWNLOAD_COLUMNS = {
+    "academic_year": "Academic year",
+    "setting_group": "Setting group",
+    "need": "Primary need",
+    "capacity": "Places",
+    "demand": "Children before moves to added places",
+    "forecast": "Children",
+    "scenario": "Scenario",
+}
+
+
+def _count(value: Any) -> Any:
+    return _whole(value) if isinstance(value, (int, float)) else value
+
+
+def labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`report_rows` for people: setting groups and needs by name, column headings in words and
+    children in whole numbers, as on the page."""
+    out = []
+    for row in rows:
+        named = {
+            **row,
+            "setting_group": sufficiency.GROUP_LABELS.get(
+                row["setting_group"], row["setting_group"]
+            ),
+            "need": ALL_NEEDS if row["need"] == ALL else NEED_LABELS.get(row["need"], row["need"]),
+            "demand": _count(row["demand"]),
+            "forecast": _count(row["forecast"]),
+        }
+        out.append({DOWNLOAD_COLUMNS[key]: value for key, value in named.items()})
+    return out
+
+
+def backtest_rows(data: dict[str, Any], *, suppress: bool = False) -> list[dict[str, Any]]:
+    """The back-test by academic year and setting group, for download: the census count, the
+    forecast made a year before, and the absolute percentage error. Without the casework role,
+    a row whose census count is 1 to 4 shows `c` for its figures."""
+    order = {g: i for i, g in enumerate(sufficiency.GROUPS)}
+    rows = []
+    for r in sorted(
+        data["backtest"], key=lambda r: (r["academic_year"], order.get(r["group"], 99))
+    ):
+        actual = _whole(r["actual"])
+        hidden = suppress and disclosure.is_small_number(actual)
+        rows.append(
+            {
+                "Academic year": calendar.academic_year_label(r["academic_year"]),
+                "Setting group": sufficiency.GROUP_LABELS.get(r["group"], r["group"]),
+                "Children (census)": disclosure.SUPPRESSED if hidden else actual,
+                "Forecast a year before": disclosure.SUPPRESSED
+                if hidden
+                else _round1(r["forecast"]),
+                "Absolute percentage error (%)": disclosure.SUPPRESSED
+                if hidden
+                else (None if r["ape"] is None else _round1(r["ape"])),
+            }
+        )
     return rows
 
 

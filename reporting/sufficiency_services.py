@@ -7,6 +7,8 @@ without reading the children's records again.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
 from core.history import history_user_set, save_as
+from core.idempotency import submit_once
 from placements.models import Provider
 
 from . import loader, sufficiency
@@ -68,6 +71,61 @@ def _council_plan() -> tuple[sufficiency.Places, ...]:
     return _places(PlannedPlaces.objects.filter(scenario__isnull=True).order_by("id"))
 
 
+@dataclass(frozen=True)
+class Preset:
+    """A read-only scenario the product ships: the council's assumptions, written out, which a
+    manager copies into a scenario of their own to change."""
+
+    slug: str
+    name: str
+    summary: str
+    assumptions: tuple[str, ...]
+    ehcp_change_percent: Decimal
+    ehcp_change_from_year: int
+    ehcp_change_full_by: int | None = None
+    ehcp_change_need: str = ""
+    ehcp_change_phase: str = ""
+
+    def scenario(self) -> sufficiency.Scenario:
+        return sufficiency.Scenario(
+            ehcp_changes=(
+                sufficiency.EHCPChange(
+                    percent=float(self.ehcp_change_percent),
+                    from_year=self.ehcp_change_from_year,
+                    need=self.ehcp_change_need or None,
+                    phase=self.ehcp_change_phase or None,
+                    full_by=self.ehcp_change_full_by,
+                ),
+            )
+        )
+
+
+WHITE_PAPER = Preset(
+    slug="white-paper-2026",
+    name="Schools White Paper, February 2026",
+    summary="EHCPs reserved for the most complex needs, phased in to 2029/30.",
+    assumptions=(
+        "These figures are the council's assumptions about the Schools White Paper of "
+        "February 2026, not national statistics: change them in your copy to match your own.",
+        "New EHCPs fall by 30% against the mean of the last three years, for every need and "
+        "phase, as plans are kept for the most complex needs.",
+        "The change is phased in from 2027/28 to its full effect in 2029/30: 10% fewer new "
+        "EHCPs in 2027/28, 20% in 2028/29 and 30% from 2029/30.",
+        "Children who already have an EHCP keep it; only new EHCPs change.",
+        "No places are added: add them to your copy to test new provision as well.",
+    ),
+    ehcp_change_percent=Decimal("-30"),
+    ehcp_change_from_year=2027,
+    ehcp_change_full_by=2029,
+)
+PRESETS = {preset.slug: preset for preset in (WHITE_PAPER,)}
+
+
+def presets_results(model: sufficiency.Model) -> dict[str, Any]:
+    """Each preset's forecast from a fitted model, stored in the snapshot beside the baseline."""
+    return {slug: sufficiency.results(model, p.scenario()) for slug, p in PRESETS.items()}
+
+
 def sufficiency_compute(as_of: dt.date, frames: loader.Frames | None = None) -> dict[str, Any]:
     """The sufficiency snapshot's data for `as_of` (one of reporting.services.DASHBOARDS), from
     the recompute's `frames` (read afresh without them)."""
@@ -76,7 +134,7 @@ def sufficiency_compute(as_of: dt.date, frames: loader.Frames | None = None) -> 
     open_providers = providers[providers["status"] == Provider.Status.OPEN].rename(
         columns={"group": "setting_group"}
     )
-    return sufficiency.build(
+    data = sufficiency.build(
         frames.children[["child_id", "date_of_birth"]],
         frames.ehcps,
         frames.placements,
@@ -84,6 +142,8 @@ def sufficiency_compute(as_of: dt.date, frames: loader.Frames | None = None) -> 
         as_of,
         planned=_council_plan(),
     )
+    data["presets"] = presets_results(sufficiency.model_from_json(data["model"]))
+    return data
 
 
 def _scenario_model(scenario: SufficiencyScenario) -> sufficiency.Scenario:
@@ -214,6 +274,53 @@ def sufficiency_scenario_create(
     return scenario
 
 
+def _free_name(name: str) -> str:
+    """`name`, or `name (copy 2)`, `name (copy 3)`... when a scenario already has it."""
+    candidate, number = name, 1
+    while SufficiencyScenario.objects.filter(name__iexact=candidate).exists():
+        number += 1
+        candidate = f"{name} (copy {number})"
+    return candidate
+
+
+def sufficiency_preset_copy(
+    *, slug: str, user: User | None, submission_token: uuid.UUID | None = None
+) -> SufficiencyScenario:
+    """A scenario of the user's own from a preset: its change in new EHCPs and its assumptions
+    (as the description), computed at once, to change like any other. Copying twice makes two
+    scenarios (`… (copy 2)`); the button's `submission_token` makes a double click one."""
+    preset = PRESETS.get(slug)
+    if preset is None:
+        raise DomainError("There is no preset scenario with that name")
+    return submit_once(
+        token=submission_token,
+        user=user,
+        model=SufficiencyScenario,
+        create=lambda: _preset_copy(preset, user),
+    )
+
+
+def _preset_copy(preset: Preset, user: User | None) -> SufficiencyScenario:
+    with transaction.atomic():
+        scenario = SufficiencyScenario(
+            name=_free_name(preset.name),
+            description="\n".join(preset.assumptions),
+            ehcp_change_percent=preset.ehcp_change_percent,
+            ehcp_change_need=preset.ehcp_change_need,
+            ehcp_change_phase=preset.ehcp_change_phase,
+            ehcp_change_from_year=preset.ehcp_change_from_year,
+            ehcp_change_full_by=preset.ehcp_change_full_by,
+            created_by=user,
+        )
+        full_clean_or_raise(scenario, exclude=["result"])
+        with refuse_duplicate({"name": SCENARIO_TAKEN}):
+            save_as(scenario, user)
+        snapshot = _latest_snapshot()
+        if snapshot is not None:
+            _scenario_store(scenario, snapshot)
+    return scenario
+
+
 def planned_places_add(
     *,
     setting_group: str,
@@ -275,6 +382,7 @@ def _baseline_refresh() -> None:
     model.planned = _council_plan()
     data["model"] = sufficiency.model_to_json(model)
     data["baseline"] = sufficiency.results(model)
+    data["presets"] = presets_results(model)
     snapshot.data = data
     snapshot.computed_at = timezone.now()
     snapshot.save(update_fields=["data", "computed_at"])

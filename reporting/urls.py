@@ -42,6 +42,16 @@ urlpatterns = [
         name="sufficiency_planned_places",
     ),
     path(
+        "sufficiency/presets/<slug:slug>/copy/",
+        sufficiency.preset_copy,
+        name="sufficiency_preset_copy",
+    ),
+    path(
+        "sufficiency/<str:table>/download.<str:fmt>",
+        sufficiency.sufficiency_table_download,
+        name="sufficiency_table_download",
+    ),
+    path(
         "sufficiency/download.<str:fmt>",
         sufficiency.sufficiency_download,
         name="sufficiency_download",

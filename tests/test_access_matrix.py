@@ -149,6 +149,8 @@ ACCESS: dict[str, tuple[str | tuple[str, ...], tuple[str, ...]]] = {
     "reporting:recompute_job": (roles.VIEW_DASHBOARDS, (GET,)),
     "reporting:sufficiency": (roles.VIEW_DASHBOARDS, (GET,)),
     "reporting:sufficiency_download": (roles.VIEW_DASHBOARDS, (GET,)),
+    "reporting:sufficiency_table_download": (roles.VIEW_DASHBOARDS, (GET,)),
+    "reporting:sufficiency_preset_copy": ("reporting.manage_sufficiency", (POST,)),
     "reporting:sufficiency_planned_places": (roles.VIEW_DASHBOARDS, ANY),
     "reporting:sufficiency_scenario_create": ("reporting.manage_sufficiency", (POST,)),
     "reporting:sufficiency_scenario_edit": ("reporting.manage_sufficiency", ANY),
@@ -266,6 +268,7 @@ def objects(db, commissioner) -> dict[str, Any]:
         "kind": "placements",
         "fmt": "csv",
         "slug": "spend",
+        "table": "backtest",
         "table_id": "by_need",
         "framework_pk": framework.pk,
         # URL name → the primary key its `pk` names.

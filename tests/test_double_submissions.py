@@ -68,6 +68,7 @@ POST_RULES: dict[str, tuple[str, str]] = {
     "dps:lot_create": (NATURAL_KEY, "lot_number_unique"),
     "dps:uplift_create": (NATURAL_KEY, "uplift_one_per_provider_year"),
     "dps:block_create": (TOKEN, "two identical block contracts can be meant"),
+    "reporting:sufficiency_preset_copy": (TOKEN, "copying a preset twice can be meant"),
     "dps:contract_create": (NATURAL_KEY, "contract_reference_unique_any_case"),
     "dps:attendance_record": (NATURAL_KEY, "attendance_one_per_term"),
     "reporting:sufficiency_scenario_create": (NATURAL_KEY, "scenario_name_unique_any_case"),
@@ -340,6 +341,15 @@ def planned_places() -> Case:
     )
 
 
+def preset_copy() -> Case:
+    return Case(
+        reverse("reporting:sufficiency_preset_copy", args=["white-paper-2026"]),
+        {},
+        SufficiencyScenario.objects.count,
+        form_url=reverse("reporting:sufficiency"),
+    )
+
+
 CASES: dict[str, Callable[[], Case]] = {
     "placements:annual_review_add": annual_review,
     "placements:phase_transfer_add": phase_transfer,
@@ -356,6 +366,7 @@ CASES: dict[str, Callable[[], Case]] = {
     "dps:attendance_record": attendance,
     "reporting:sufficiency_scenario_create": scenario,
     "reporting:sufficiency_planned_places": planned_places,
+    "reporting:sufficiency_preset_copy": preset_copy,
 }
 
 

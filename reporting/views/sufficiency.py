@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, calendar, disclosure, downloads, money, roles
+from core import audit, calendar, disclosure, downloads, idempotency, money, roles
 from core.editing import versioned_save
 from core.errors import DomainError
 from placements import rules
@@ -29,7 +29,7 @@ from reporting.sufficiency_forms import (
     ScenarioForm,
     VersionForm,
 )
-from reporting.sufficiency_report import report_rows, totals
+from reporting.sufficiency_report import backtest_rows, labelled, report_rows, totals
 
 COMMITTEE_AIM = 900  # the committee's aim for INMSS placements (from 1,172)
 PROVISION_LABELS = {rules.SPECIAL: "Special school", rules.SRP: "SRP"}
@@ -223,6 +223,11 @@ def _page(
             else None
         ),
     }
+    cost_rows = _cost_rows(data, result, inmss_rows, labels, suppress) if result else []
+    headline["net_saving"] = cost_rows[-1]["net_saving"] if cost_rows else None
+    headline["net_saving_abs"] = (
+        abs(headline["net_saving"]) if isinstance(headline["net_saving"], float) else None
+    )
     mape = sorted(data["mape"], key=lambda r: sufficiency.GROUPS.index(r["group"]))
     tested = [r["academic_year"] for r in data["backtest"]]
     last_test = max(tested) if tested else None
@@ -256,7 +261,72 @@ def _page(
             for g, c in sorted(costs.items(), key=lambda i: sufficiency.GROUPS.index(i[0]))
         ],
         "committee_aim": COMMITTEE_AIM,
+        "cost_rows": cost_rows,
     }
+
+
+def _pounds(value: float) -> float:
+    return float(money.round_half_up(Decimal(str(value)), 0))
+
+
+def _cost_rows(
+    data: dict[str, Any],
+    result: dict[str, Any],
+    inmss_rows: list[dict[str, Any]],
+    labels: list[str],
+    suppress: bool,
+) -> list[dict[str, Any]]:
+    """The scenario's net saving by year, for all needs and phases (docs/sufficiency.md). A year
+    whose INMSS figures are hidden (small numbers) hides its costs too."""
+    rows = []
+    costs = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])
+    for cost, label, inmss in zip(costs, labels, inmss_rows, strict=False):
+        hidden = disclosure.SUPPRESSED in (inmss["baseline"], inmss["scenario"])
+        rows.append(
+            {
+                "year": label,
+                "actual": inmss["actual"],
+                "moved": _shown(_whole(cost["moved"]), suppress),
+                "empty_places": _whole(cost["empty_places"]),
+                **{
+                    field: disclosure.SUPPRESSED if hidden else _pounds(cost[field])
+                    for field in (
+                        "inmss_avoided",
+                        "other_settings",
+                        "empty_places_cost",
+                        "net_saving",
+                    )
+                },
+            }
+        )
+    return rows
+
+
+def _presets(data: dict[str, Any] | None, suppress: bool) -> list[dict[str, Any]]:
+    """Each preset with its assumptions and, from the snapshot, its INMSS figure and net saving
+    in the last forecast year against the baseline."""
+    rows = []
+    for preset in sufficiency_services.PRESETS.values():
+        row: dict[str, Any] = {"preset": preset}
+        result = (data or {}).get("presets", {}).get(preset.slug)
+        if data is not None and result:
+            final = int(data["base_year"]) + sufficiency.HORIZON
+            baseline_cell = totals(data["baseline"]).get((final, rules.INMSS))
+            preset_cell = totals(result).get((final, rules.INMSS))
+            baseline_inmss = _shown(
+                _whole(baseline_cell["forecast"] if baseline_cell else 0), suppress
+            )
+            preset_inmss = _shown(_whole(preset_cell["forecast"] if preset_cell else 0), suppress)
+            net = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])[-1]
+            hidden = disclosure.SUPPRESSED in (baseline_inmss, preset_inmss)
+            row.update(
+                final_year=calendar.academic_year_label(final),
+                inmss_baseline=baseline_inmss,
+                inmss=preset_inmss,
+                net_saving=disclosure.SUPPRESSED if hidden else _pounds(net["net_saving"]),
+            )
+        rows.append(row)
+    return rows
 
 
 def _render(
@@ -282,6 +352,7 @@ def _render(
         "small_number_threshold": disclosure.small_number_threshold(),
         "query": request.GET.urlencode(),
         "phase_labels": sufficiency.PHASE_LABELS,
+        "presets": _presets(snapshot.data if snapshot is not None else None, suppress),
     }
     if snapshot is not None:
         context.update(_page(snapshot.data, scenario, chosen, suppress))
@@ -328,6 +399,24 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     return _render(request, form)
 
 
+@require_POST
+@permission_required(roles.MANAGE_SUFFICIENCY, raise_exception=True)
+def preset_copy(request: HttpRequest, slug: str) -> HttpResponse:
+    """Copy a preset (read-only) into a scenario of one's own, and open it to change."""
+    if slug not in sufficiency_services.PRESETS:
+        raise Http404("No such preset scenario")
+    scenario = sufficiency_services.sufficiency_preset_copy(
+        slug=slug,
+        user=request.user,  # type: ignore[arg-type]
+        submission_token=idempotency.token_from(request.POST),
+    )
+    messages.success(
+        request,
+        f"Copied as “{scenario.name}” and computed. Change its assumptions below, or add places.",
+    )
+    return redirect("reporting:sufficiency_scenario_edit", scenario.pk)
+
+
 @require_GET
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
 @audit.exports("sufficiency")
@@ -349,13 +438,65 @@ def sufficiency_download(request: HttpRequest, fmt: str) -> HttpResponse:
         group=chosen["group"],
         suppress=not disclosure.sees_small_numbers(request.user),
     )
-    stem = f"sufficiency-{snapshot.as_of:%Y-%m-%d}"
+    return _table_response(
+        f"sufficiency-{snapshot.as_of:%Y-%m-%d}", fmt, "Sufficiency", labelled(rows)
+    )
+
+
+def _table_response(
+    stem: str, fmt: str, sheet: str, rows: list[dict[str, Any]], money_fields: tuple[str, ...] = ()
+) -> HttpResponse:
     if fmt == "csv":
-        return downloads.rows_csv_response(f"{stem}.csv", rows)
+        return downloads.rows_csv_response(f"{stem}.csv", rows, money_fields)
     header = list(rows[0].keys()) if rows else []
     return downloads.xlsx_response(
-        f"{stem}.xlsx", {"Sufficiency": (header, [list(r.values()) for r in rows])}
+        f"{stem}.xlsx", {sheet: (header, [list(r.values()) for r in rows])}
     )
+
+
+COST_COLUMNS = {
+    "year": "Academic year",
+    "moved": "Children moved from INMSS so far",
+    "inmss_avoided": "INMSS cost avoided",
+    "other_settings": "Cost of children in other settings",
+    "empty_places": "Added places empty",
+    "empty_places_cost": "Cost of empty places",
+    "net_saving": "Net saving",
+}
+MONEY_COLUMNS = tuple(
+    COST_COLUMNS[f] for f in ("inmss_avoided", "other_settings", "empty_places_cost", "net_saving")
+)
+
+
+@require_GET
+@permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
+@audit.exports("sufficiency")
+def sufficiency_table_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """The back-test (`backtest`) or a scenario's cost and saving (`costs`, for the scenario
+    chosen on the page) as CSV or XLSX, with the page's small-number rule."""
+    if fmt not in ("csv", "xlsx") or table not in ("backtest", "costs"):
+        raise Http404("Download the back-test or the costs as csv or xlsx")
+    snapshot = selectors.snapshot_latest(sufficiency_services.DASHBOARD)
+    if snapshot is None:
+        return redirect("reporting:sufficiency")
+    suppress = not disclosure.sees_small_numbers(request.user)
+    stem = f"sufficiency-{table}-{snapshot.as_of:%Y-%m-%d}"
+    if table == "backtest":
+        return _table_response(
+            stem, fmt, "Back-test", backtest_rows(snapshot.data, suppress=suppress)
+        )
+    scenarios = list(SufficiencyScenario.objects.order_by("name"))
+    chosen = _chosen(_filters(request, scenarios))
+    scenario = next((s for s in scenarios if s.pk == chosen["scenario"]), None)
+    if scenario is None or not scenario.result:
+        messages.error(request, "Choose a scenario to download its cost and saving.")
+        return redirect("reporting:sufficiency")
+    page = _page(snapshot.data, scenario, chosen, suppress)
+    rows = [
+        {**{COST_COLUMNS[k]: row[k] for k in COST_COLUMNS}, "Scenario": scenario.name}
+        for row in page["cost_rows"]
+    ]
+    return _table_response(stem, fmt, "Cost and saving", rows, MONEY_COLUMNS)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,7 @@ from real records through the recompute."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from decimal import Decimal
 from io import StringIO
@@ -117,7 +118,35 @@ def test_manager_adds_scenario_and_sees_inmss_fall_against_baseline(manager_clie
     assert row_2026["scenario"] == row_2026["baseline"] - 5
     assert row_2026["scenario_cost"] == row_2026["baseline_cost"] - 250000.0
     assert page.context["headline"]["inmss_difference"] < 0
-    assert "fewer</strong> INMSS placements than the baseline" in page.content.decode()
+    text = page.content.decode()
+    assert "fewer</strong> INMSS placements than the baseline" in text
+    # The headline saving is net: 5 INMSS children (£50,000) avoided, less 5 in the SRP
+    # (£15,000) and 5 added places standing empty (the SRP had 17 free): £100,000 in 2030/31.
+    costs = page.context["cost_rows"]
+    assert costs[-1] == {
+        "year": "2030/31",
+        "actual": False,
+        "moved": 5,
+        "empty_places": 5,
+        "inmss_avoided": 250000.0,
+        "other_settings": 75000.0,
+        "empty_places_cost": 75000.0,
+        "net_saving": 100000.0,
+    }
+    assert page.context["headline"]["net_saving"] == 100000.0
+    assert "a net saving of <strong>£100,000</strong>" in text
+    assert "moves at most as many children out of INMSS as the places it adds" in text
+
+
+def test_scenario_costs_hidden_where_inmss_is_small(manager_client, officer_client):
+    _county(inmss_children=4)
+    _scenario_post(manager_client, places="2")
+    scenario = SufficiencyScenario.objects.get()
+    rows = manager_client.get(URL, {"scenario": scenario.pk}).context["cost_rows"]
+    assert rows[1]["inmss_avoided"] == rows[1]["net_saving"] == "c"
+    assert rows[1]["moved"] == "c"
+    rows = officer_client.get(URL, {"scenario": scenario.pk}).context["cost_rows"]
+    assert (rows[1]["moved"], rows[1]["inmss_avoided"]) == (2, 100000.0)
 
 
 def test_scenario_errors_beside_the_fields_and_nothing_written(manager_client):
@@ -202,9 +231,17 @@ def test_csv_download_suppresses_for_managers(manager_client):
     response = manager_client.get("/dashboards/sufficiency/download.csv")
     text = response.content.decode("utf-8-sig")
     header, *lines = text.splitlines()
-    assert header == "academic_year,setting_group,need,capacity,demand,forecast"
-    assert "2025/26,srp,ALL,20,c,c" in lines
-    assert "2025/26,inmss,ALL,,12.0,12.0" in lines
+    # Labels, not codes; whole children without a trailing ".0".
+    assert header == (
+        "Academic year,Setting group,Primary need,Places,Children before moves to added places,"
+        "Children"
+    )
+    assert "2025/26,Resourced provision (SRP) or SEN unit,All needs,20,c,c" in lines
+    assert "2025/26,Independent or non-maintained special,All needs,,12,12" in lines
+    assert (
+        "2025/26,Independent or non-maintained special,ASD - Autistic Spectrum Disorder,,12,12"
+        in (lines)
+    )
     xlsx = manager_client.get("/dashboards/sufficiency/download.xlsx")
     assert xlsx.status_code == 200
     assert manager_client.get("/dashboards/sufficiency/download.pdf").status_code == 404
@@ -214,6 +251,47 @@ def test_csv_download_suppresses_for_managers(manager_client):
         ".csv",
         "xlsx",
     ]
+
+
+def test_backtest_and_costs_download(manager_client, officer_client):
+    _county()
+    backtest = manager_client.get("/dashboards/sufficiency/backtest/download.csv")
+    assert backtest.status_code == 200
+    header, *lines = backtest.content.decode("utf-8-sig").splitlines()
+    assert header == (
+        "Academic year,Setting group,Children (census),Forecast a year before,"
+        "Absolute percentage error (%)"
+    )
+    # The stored back-test, by label: 12 INMSS children in 2025/26 against 16 forecast (the
+    # mean joiners include the year every child joined); the 3 in the SRP are hidden from a
+    # manager, not from an officer.
+    assert "2025/26,Independent or non-maintained special,12,16,33.3" in lines
+    assert "2025/26,Resourced provision (SRP) or SEN unit,c,c,c" in lines
+    officer_lines = (
+        officer_client.get("/dashboards/sufficiency/backtest/download.csv")
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert "2025/26,Resourced provision (SRP) or SEN unit,3,4,33.3" in officer_lines
+    assert manager_client.get("/dashboards/sufficiency/backtest/download.xlsx").status_code == 200
+    # Costs need a scenario: without one, back to the page.
+    assert manager_client.get("/dashboards/sufficiency/costs/download.csv").status_code == 302
+    _scenario_post(manager_client)
+    scenario = SufficiencyScenario.objects.get()
+    costs = manager_client.get(f"/dashboards/sufficiency/costs/download.csv?scenario={scenario.pk}")
+    header, *lines = costs.content.decode("utf-8-sig").splitlines()
+    assert header == (
+        "Academic year,Children moved from INMSS so far,INMSS cost avoided,"
+        "Cost of children in other settings,Added places empty,Cost of empty places,"
+        "Net saving,Scenario"
+    )
+    # 2026/27: 5 of the 12 INMSS children (£50,000 each) move into 5 added SRP places
+    # (£15,000 each): £250,000 avoided, £75,000 for them in SRP. The SRP had 17 of its 20
+    # places free already, so 5 places stand empty (at most the 5 added), £75,000: £100,000 net.
+    assert (
+        "2026/27,5,250000.00,75000.00,5,75000.00,100000.00,Five more SRP places for autism" in lines
+    )
+    assert manager_client.get("/dashboards/sufficiency/nope/download.csv").status_code == 404
 
 
 def _report(*args: str) -> list[dict]:
@@ -270,3 +348,38 @@ def test_page_queries_do_not_grow_with_the_data(
     SufficiencyScenario.objects.create(name="Empty")
     with django_assert_max_num_queries(12):
         assert manager_client.get(URL).status_code == 200
+
+
+def test_white_paper_preset_is_shown_and_copied_into_a_scenario_to_change(
+    manager_client, officer_client
+):
+    _county()
+    page = html.unescape(manager_client.get(URL).content.decode())
+    assert "Schools White Paper, February 2026" in page
+    assert "the council's assumptions about the Schools White Paper" in page
+    assert "10% fewer new EHCPs in 2027/28, 20% in 2028/29 and 30% from 2029/30" in page
+    assert (
+        officer_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/").status_code
+        == 403
+    )
+    assert manager_client.post("/dashboards/sufficiency/presets/nope/copy/").status_code == 404
+    response = manager_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/")
+    scenario = SufficiencyScenario.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/dashboards/sufficiency/scenarios/{scenario.pk}/"
+    assert scenario.name == "Schools White Paper, February 2026"
+    assert (scenario.ehcp_change_percent, scenario.ehcp_change_from_year) == (Decimal("-30"), 2027)
+    assert scenario.ehcp_change_full_by == 2029
+    assert "not national statistics" in scenario.description
+    # The copy is computed at once and forecasts what the preset does, until it is changed.
+    from reporting.models import DashboardSnapshot
+
+    snapshot = DashboardSnapshot.objects.get(dashboard="sufficiency")
+    assert scenario.result == snapshot.data["presets"]["white-paper-2026"]
+    manager_client.post("/dashboards/sufficiency/presets/white-paper-2026/copy/")
+    assert sorted(SufficiencyScenario.objects.values_list("name", flat=True)) == [
+        "Schools White Paper, February 2026",
+        "Schools White Paper, February 2026 (copy 2)",
+    ]
+    edit = manager_client.get(f"/dashboards/sufficiency/scenarios/{scenario.pk}/")
+    assert edit.status_code == 200
