@@ -34,7 +34,7 @@ from .dashboards import (
     Dashboard,
     Table,
 )
-from .models import DashboardSnapshot
+from .models import DashboardSnapshot, FiguresChange
 
 GROUP_LABELS = dict(rules.SETTING_GROUP_CHOICES) | {"all": "All settings"}
 NEED_LABELS = dict(rules.NEED_TYPES)
@@ -76,6 +76,38 @@ def snapshot_latest(dashboard: str) -> DashboardSnapshot | None:
 
 def recompute_job_latest() -> Job | None:
     return Job.objects.filter(kind="recompute").order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a page says about its figures: when they were computed (from the data as it was
+    then), how many changes they miss since, and the recompute waiting or running, if any."""
+
+    computed_at: dt.datetime | None
+    changes: int
+    recompute: Job | None
+
+    @property
+    def stale(self) -> bool:
+        return self.changes > 0
+
+
+def freshness(snapshot: DashboardSnapshot | None) -> Freshness:
+    """Changes are recorded when they commit (reporting.receivers); one recorded at or after the
+    moment the snapshot read the data may be missing from its figures, so it counts."""
+    changes = FiguresChange.objects.all()
+    if snapshot is not None:
+        changes = changes.filter(at__gte=snapshot.computed_at)
+    recompute = (
+        Job.objects.filter(kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .order_by("-status", "pk")  # a running one first
+        .first()
+    )
+    return Freshness(
+        computed_at=snapshot.computed_at if snapshot is not None else None,
+        changes=changes.count(),
+        recompute=recompute,
+    )
 
 
 @dataclass(frozen=True)

@@ -362,7 +362,7 @@ def test_recompute_now_runs_a_job_whose_progress_page_shows_success(
         response = manager_client.post("/dashboards/recompute/")
 
     job = Job.objects.get(kind="recompute")
-    assert response.url == f"/dashboards/recompute/{job.pk}/"
+    assert response.url == f"/dashboards/recompute/{job.pk}/?next=%2Fdashboards%2F"
     assert job.status == "succeeded"
     assert "Recomputed 8 dashboards" in manager_client.get(response.url).content.decode()
     assert DashboardSnapshot.objects.filter(dashboard="budget").exists()
