@@ -70,4 +70,7 @@ from .sufficiency_models import PlannedPlaces, SufficiencyScenario  # noqa: E402
 __all__ = [
     "BudgetLine",
     "DashboardSnapshot",
-    "FiguresChange", "PlannedPlaces", "SufficiencyScenario"]
+    "FiguresChange",
+    "PlannedPlaces",
+    "SufficiencyScenario",
+]

@@ -19,7 +19,6 @@ from core.services import (
     JobProgress,
     JobStart,
     job_claim,
-    job_create,
     job_fail,
     job_run_in_background,
     job_start_once,
@@ -179,9 +178,7 @@ def recompute_schedule(*, reason: str) -> Job | None:
         key=CHANGED_KEY,
         user=None,
         result={"reason": reason[:200]},
-        schedule=lambda job: _send(
-            job.pk, countdown=settings.REPORTING_RECOMPUTE_DEBOUNCE_SECONDS
-        ),
+        schedule=lambda job: _send(job.pk, countdown=settings.REPORTING_RECOMPUTE_DEBOUNCE_SECONDS),
     )
     if start.started:
         return start.job

@@ -120,7 +120,9 @@ def test_many_changes_at_once_make_one_recompute_and_are_counted(
     placements, without_a_worker, commissioner_client, manager_client
 ):
     with background_held():
-        for placement, fee in zip(placements[:3], ("40000.00", "41000.00", "42000.00")):
+        for placement, fee in zip(
+            placements[:3], ("40000.00", "41000.00", "42000.00"), strict=True
+        ):
             _change_fee(commissioner_client, placement, fee)
         page = manager_client.get("/dashboards/spend/").content.decode()
         assert "3 changes since these figures were computed: they are not in them yet" in page
