@@ -167,13 +167,14 @@ def job_claim(*, job_id: int) -> Job | None:
     return None
 
 
-def jobs_reap() -> int:
-    """Mark every RUNNING job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT as failed,
-    saying the worker stopped. Returns how many."""
-    reaped = list(Job.objects.filter(_stale_running()).values_list("pk", flat=True))
+def jobs_reap(*, kind: str = "") -> int:
+    """Mark every RUNNING job (of `kind`, when given) whose heartbeat is older than
+    JOB_HEARTBEAT_TIMEOUT as failed, saying the worker stopped. Returns how many."""
+    silent = _stale_running() & (Q(kind=kind) if kind else Q())
+    reaped = list(Job.objects.filter(silent).values_list("pk", flat=True))
     if not reaped:
         return 0
-    Job.objects.filter(_stale_running(), pk__in=reaped).update(
+    Job.objects.filter(silent, pk__in=reaped).update(
         status=Job.Status.FAILED,
         error=WORKER_DIED,
         message="The worker stopped",

@@ -139,9 +139,10 @@ def _lost(job: Job) -> bool:
 
 def _reap_without_a_worker() -> None:
     """Without a worker no beat runs the reaper: a recompute whose thread stopped with its
-    process (silent for JOB_HEARTBEAT_TIMEOUT) is marked failed here, so it blocks nothing."""
+    process (silent for JOB_HEARTBEAT_TIMEOUT) is marked failed here, so it blocks nothing.
+    Recomputes only: an import on SQLite writes no heartbeat while it holds the write lock."""
     if settings.REPORTING_RECOMPUTE_IN_BACKGROUND:
-        jobs_reap()
+        jobs_reap(kind=RECOMPUTE_JOB)
 
 
 def recompute_request(*, user: User | None) -> JobStart:
