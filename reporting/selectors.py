@@ -11,6 +11,7 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.urls import reverse
@@ -81,15 +82,23 @@ def recompute_job_latest() -> Job | None:
 @dataclass(frozen=True)
 class Freshness:
     """What a page says about its figures: when they were computed (from the data as it was
-    then), how many changes they miss since, and the recompute waiting or running, if any."""
+    then), how many changes they miss since, and, when they miss any, the recompute waiting or
+    running (read only then: a page with fresh figures spends one query on this)."""
 
     computed_at: dt.datetime | None
     changes: int
-    recompute: Job | None
 
     @property
     def stale(self) -> bool:
         return self.changes > 0
+
+    @cached_property
+    def recompute(self) -> Job | None:
+        return (
+            Job.objects.filter(kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+            .order_by("-status", "pk")  # a running one first
+            .first()
+        )
 
 
 def freshness(snapshot: DashboardSnapshot | None) -> Freshness:
@@ -98,15 +107,9 @@ def freshness(snapshot: DashboardSnapshot | None) -> Freshness:
     changes = FiguresChange.objects.all()
     if snapshot is not None:
         changes = changes.filter(at__gte=snapshot.computed_at)
-    recompute = (
-        Job.objects.filter(kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-        .order_by("-status", "pk")  # a running one first
-        .first()
-    )
     return Freshness(
         computed_at=snapshot.computed_at if snapshot is not None else None,
         changes=changes.count(),
-        recompute=recompute,
     )
 
 
