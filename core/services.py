@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +32,8 @@ from django.utils import timezone
 from .errors import DomainError
 from .models import Job
 from .signals import jobs_reaped
+
+logger = logging.getLogger(__name__)
 
 WORKER_DIED = (
     "The worker stopped while running this job (it was stopped, ran out of memory or ran "
@@ -163,13 +167,14 @@ def job_claim(*, job_id: int) -> Job | None:
     return None
 
 
-def jobs_reap() -> int:
-    """Mark every RUNNING job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT as failed,
-    saying the worker stopped. Returns how many."""
-    reaped = list(Job.objects.filter(_stale_running()).values_list("pk", flat=True))
+def jobs_reap(*, kind: str = "") -> int:
+    """Mark every RUNNING job (of `kind`, when given) whose heartbeat is older than
+    JOB_HEARTBEAT_TIMEOUT as failed, saying the worker stopped. Returns how many."""
+    silent = _stale_running() & (Q(kind=kind) if kind else Q())
+    reaped = list(Job.objects.filter(silent).values_list("pk", flat=True))
     if not reaped:
         return 0
-    Job.objects.filter(_stale_running(), pk__in=reaped).update(
+    Job.objects.filter(silent, pk__in=reaped).update(
         status=Job.Status.FAILED,
         error=WORKER_DIED,
         message="The worker stopped",
@@ -201,6 +206,32 @@ def job_fail(*, job: Job, error: BaseException | str, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.FAILED, error=text, message=message[:300], finished_at=timezone.now()
     )
+
+
+_IN_BACKGROUND = threading.Lock()
+
+
+def job_run_in_background(run: Callable[[], object], *, delay: float = 0) -> threading.Thread:
+    """Without a worker (Celery eager, as `make demo` runs): run a job's work in a thread of this
+    process, `delay` seconds from now and one job at a time, so the request that started it
+    answers at once and the page shows the job's progress. The thread closes its database
+    connections when it ends. Should the process stop first, the job stays queued or goes
+    silent; whoever starts that work next runs it again (the job's service decides how)."""
+
+    def target() -> None:
+        try:
+            if delay > 0:
+                time.sleep(delay)
+            with _IN_BACKGROUND:
+                run()
+        except Exception:
+            logger.exception("A job run in the background failed")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target, name="job-in-background", daemon=True)
+    thread.start()
+    return thread
 
 
 class JobProgress:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from placements.models import MONEY
@@ -48,6 +49,28 @@ class DashboardSnapshot(models.Model):
         return f"{self.dashboard} as of {self.as_of}"
 
 
+class FiguresChange(models.Model):
+    """A change to data the figures depend on (a placement, a panel decision, a fee, an uplift,
+    an import), written when it commits. A dashboard whose snapshot was computed before such a
+    change says its figures are out of date and how many changes it misses; a recompute deletes
+    the changes it has read. One row per change, so saves at once never wait for each other."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    what = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 from .sufficiency_models import PlannedPlaces, SufficiencyScenario  # noqa: E402
 
-__all__ = ["BudgetLine", "DashboardSnapshot", "PlannedPlaces", "SufficiencyScenario"]
+__all__ = [
+    "BudgetLine",
+    "DashboardSnapshot",
+    "FiguresChange",
+    "PlannedPlaces",
+    "SufficiencyScenario",
+]

@@ -10,22 +10,24 @@ from core.signals import figures_changed
 from imports.signals import import_completed
 
 
-def recompute_after_import(sender: Any, **kwargs: Any) -> None:
+def recompute_after_import(sender: Any, *, kind: str = "", **kwargs: Any) -> None:
     """An import changed the data: recompute the dashboards (sent after the import commits)."""
+    from .services import figures_change_record
     from .tasks import recompute_dashboards
 
+    figures_change_record(what=f"{kind} import".strip())
     recompute_dashboards.delay()
 
 
 def recompute_after_change(sender: Any, *, what: str = "", **kwargs: Any) -> None:
-    """A placement, decision, fee or budget changed (sent on commit): recompute within a minute,
-    debounced. Only with a real worker: without one (Celery eager) a recompute would run inside
-    every save; there the nightly run and "recompute now" keep the figures."""
-    if not settings.REPORTING_RECOMPUTE_ON_CHANGE:
-        return
-    from .services import recompute_schedule
+    """A placement, decision, fee or uplift changed (sent on commit): the dashboards say their
+    figures miss it, and recompute within a minute, debounced, with a worker or without one."""
+    from .services import figures_change_record, recompute_schedule
 
-    recompute_schedule(reason=what or str(sender))
+    reason = what or str(sender)
+    figures_change_record(what=reason)
+    if settings.REPORTING_RECOMPUTE_ON_CHANGE:
+        recompute_schedule(reason=reason)
 
 
 def connect() -> None:

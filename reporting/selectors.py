@@ -11,6 +11,7 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.urls import reverse
@@ -34,7 +35,7 @@ from .dashboards import (
     Dashboard,
     Table,
 )
-from .models import DashboardSnapshot
+from .models import DashboardSnapshot, FiguresChange
 
 GROUP_LABELS = dict(rules.SETTING_GROUP_CHOICES) | {"all": "All settings"}
 NEED_LABELS = dict(rules.NEED_TYPES)
@@ -76,6 +77,40 @@ def snapshot_latest(dashboard: str) -> DashboardSnapshot | None:
 
 def recompute_job_latest() -> Job | None:
     return Job.objects.filter(kind="recompute").order_by("-created_at").first()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a page says about its figures: when they were computed (from the data as it was
+    then), how many changes they miss since, and, when they miss any, the recompute waiting or
+    running (read only then: a page with fresh figures spends one query on this)."""
+
+    computed_at: dt.datetime | None
+    changes: int
+
+    @property
+    def stale(self) -> bool:
+        return self.changes > 0
+
+    @cached_property
+    def recompute(self) -> Job | None:
+        return (
+            Job.objects.filter(kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+            .order_by("-status", "pk")  # a running one first
+            .first()
+        )
+
+
+def freshness(snapshot: DashboardSnapshot | None) -> Freshness:
+    """Changes are recorded when they commit (reporting.receivers); one recorded at or after the
+    moment the snapshot read the data may be missing from its figures, so it counts."""
+    changes = FiguresChange.objects.all()
+    if snapshot is not None:
+        changes = changes.filter(at__gte=snapshot.computed_at)
+    return Freshness(
+        computed_at=snapshot.computed_at if snapshot is not None else None,
+        changes=changes.count(),
+    )
 
 
 @dataclass(frozen=True)

@@ -238,9 +238,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Recompute the dashboards a minute after a placement, decision, fee or budget changes (debounced).
-# Needs a real worker (REDIS_URL): in eager mode it would run inside every save.
-REPORTING_RECOMPUTE_ON_CHANGE = env.bool("REPORTING_RECOMPUTE_ON_CHANGE", default=bool(REDIS_URL))
+# Recompute the dashboards a minute after a placement, decision, fee or uplift changes
+# (debounced: the changes of that minute make one recompute), with a worker or without one.
+REPORTING_RECOMPUTE_ON_CHANGE = env.bool("REPORTING_RECOMPUTE_ON_CHANGE", default=True)
+REPORTING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("REPORTING_RECOMPUTE_DEBOUNCE_SECONDS", default=60)
+# Without a worker (no REDIS_URL, `make demo`) a recompute runs in a thread of the web process,
+# so neither a save nor "Recompute now" waits for it (reporting.services, core.services).
+REPORTING_RECOMPUTE_IN_BACKGROUND = CELERY_TASK_ALWAYS_EAGER
 CELERY_BEAT_SCHEDULE = {
     "recompute-dashboards-nightly": {
         "task": "reporting.tasks.recompute_dashboards",

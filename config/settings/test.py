@@ -15,3 +15,8 @@ if env("TEST_EMAIL_FILE_PATH", default=""):
 # Each test starts with an empty cache (tests/conftest.py); clearing a Redis cache would flush
 # the broker's database too.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests run a recompute where they ask for one: after every save of every test it would slow
+# the suite, and a thread could not see a test's uncommitted data. The tests of the recompute
+# after a change, and of the set-up without a worker, turn these on.
+REPORTING_RECOMPUTE_ON_CHANGE = False
+REPORTING_RECOMPUTE_IN_BACKGROUND = False

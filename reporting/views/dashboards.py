@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit, disclosure, downloads, roles
@@ -40,6 +41,7 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
             "sufficiency_url": _sufficiency_url(),
             "headline": headline,
             "job": selectors.recompute_job_latest(),
+            "freshness": selectors.freshness(headline),
             "nav_section": "dashboards",
         },
     )
@@ -81,6 +83,7 @@ def dashboard_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "filters": filters,
         "snapshot": snapshot,
+        "freshness": selectors.freshness(snapshot),
         "suppressed": not disclosure.sees_small_numbers(request.user),
         "small_number_threshold": disclosure.small_number_threshold(),
         "nav_section": "dashboards",
@@ -128,14 +131,26 @@ def dashboard_download(request: HttpRequest, slug: str, table_id: str, fmt: str)
     )
 
 
+def _back(request: HttpRequest, value: str | None) -> str:
+    """The dashboard page a recompute was started from (this site's only), else the index."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("reporting:index")
+
+
 @require_POST
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
 def recompute_start(request: HttpRequest) -> HttpResponse:
+    """Anyone who reads the dashboards (managers too) may recompute them: it changes no data,
+    runs once however many click, and never blocks the page (the job page shows progress)."""
+    back = _back(request, request.POST.get("next"))
     try:
         start = services.recompute_request(user=request.user)
     except DomainError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("reporting:index")
+        return redirect(back)
     if not start.started:
         messages.info(
             request,
@@ -143,16 +158,23 @@ def recompute_start(request: HttpRequest) -> HttpResponse:
             if start.job.status == Job.Status.RUNNING
             else "A recompute is already waiting to start: this is its progress.",
         )
-    return redirect("reporting:recompute_job", job_id=start.job.pk)
+    url = reverse("reporting:recompute_job", args=[start.job.pk])
+    return redirect(f"{url}?{urlencode({'next': back})}")
 
 
 @require_GET
 @permission_required(roles.VIEW_DASHBOARDS, raise_exception=True)
 def recompute_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, kind=services.RECOMPUTE_JOB)
+    back = _back(request, request.GET.get("next"))
     return render_page_or_partial(
         request,
         "reporting/recompute_job.html",
         "progress",
-        {"job": job, "nav_section": "dashboards"},
+        {
+            "job": job,
+            "back": back,
+            "poll": f"{request.path}?{urlencode({'next': back})}",
+            "nav_section": "dashboards",
+        },
     )

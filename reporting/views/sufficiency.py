@@ -343,6 +343,7 @@ def _render(
     context: dict[str, Any] = {
         "nav_section": "dashboards",
         "snapshot": snapshot,
+        "freshness": selectors.freshness(snapshot),
         "filter_form": form,
         "scenario": scenario,
         "scenarios": scenarios,

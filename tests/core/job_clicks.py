@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -130,7 +131,8 @@ def recompute_clicks(user) -> dict[str, Any]:
     )
     clicks = clicks_at_once(user, reverse("reporting:recompute"))
     jobs = list(Job.objects.filter(kind=reporting_services.RECOMPUTE_JOB).exclude(pk__in=before))
-    urls = [_job_url("reporting:recompute_job", j) for j in jobs]
+    back = "?next=" + quote(reverse("reporting:index"), safe="")  # no page said where to return
+    urls = [_job_url("reporting:recompute_job", j) + back for j in jobs]
     return {**clicks, "jobs": len(jobs), "urls": urls, "statuses": [j.status for j in jobs]}
 
 

@@ -19,7 +19,7 @@ from core.models import AuditEvent, Job
 from placements import services as placement_services
 from reporting import services, tasks
 from reporting.dashboards import DASHBOARDS
-from reporting.models import DashboardSnapshot
+from reporting.models import DashboardSnapshot, FiguresChange
 from tests.factories import (
     BudgetLineFactory,
     ChildFactory,
@@ -375,7 +375,7 @@ def test_recompute_now_runs_a_job_whose_progress_page_shows_success(
         response = manager_client.post("/dashboards/recompute/")
 
     job = Job.objects.get(kind="recompute")
-    assert response.url == f"/dashboards/recompute/{job.pk}/"
+    assert response.url == f"/dashboards/recompute/{job.pk}/?next=%2Fdashboards%2F"
     assert job.status == "succeeded"
     assert "Recomputed 8 dashboards" in manager_client.get(response.url).content.decode()
     assert DashboardSnapshot.objects.filter(dashboard="budget").exists()
@@ -520,10 +520,11 @@ def test_a_panel_decision_schedules_a_recompute(
     assert "decided" in job.result["reason"]
 
 
-@override_settings(REPORTING_RECOMPUTE_ON_CHANGE=False)  # what a set-up without REDIS_URL has
-def test_without_a_worker_changes_do_not_recompute_inside_the_save(
+@override_settings(REPORTING_RECOMPUTE_ON_CHANGE=False)
+def test_with_the_recompute_on_change_switched_off_a_change_is_only_recorded(
     county, commissioner, django_capture_on_commit_callbacks
 ):
+    """The pages still say the figures miss it (tests/reporting/test_freshness.py)."""
     placement = PlacementFactory(
         child=_child("ASD"), provider=county["alder"], start_date=dt.date(2025, 1, 6)
     )
@@ -533,6 +534,9 @@ def test_without_a_worker_changes_do_not_recompute_inside_the_save(
         )
 
     assert not Job.objects.filter(kind="recompute").exists()
+    assert list(FiguresChange.objects.values_list("what", flat=True)) == [
+        f"placement {placement.pk} withdrawn"
+    ]
 
 
 def test_an_empty_database_recomputes_and_every_page_says_there_is_nothing(manager_client):
