@@ -132,7 +132,7 @@ def framework_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         button="Save framework",
         back_url=reverse("dps:framework_list"),
         back_label="Back to frameworks",
-        status=edit.status,
+        status=edit.status if framework else 200,  # add pages answer their errors with 200
     )
 
 
@@ -175,7 +175,7 @@ def lot_edit(request: HttpRequest, framework_pk: int, pk: int | None = None) -> 
         button="Save lot",
         back_url=reverse("dps:framework_list"),
         back_label="Back to frameworks",
-        status=edit.status,
+        status=edit.status if lot else 200,  # add pages answer their errors with 200
     )
 
 
