@@ -20,12 +20,14 @@ from .models import (
 class LotInline(admin.TabularInline):
     model = Lot
     extra = 0
+    readonly_fields = ["version"]
 
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "start_date", "initial_term_years", "max_extension_years"]
     inlines = [LotInline]
+    readonly_fields = ["version"]
 
 
 @admin.register(Membership)

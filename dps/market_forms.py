@@ -114,6 +114,7 @@ def _int_field(label: str, *, minimum: int, maximum: int, **kwargs) -> forms.Int
 
 
 class FrameworkForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # on a change
     name = forms.CharField(
         label="Name", max_length=120, error_messages={"required": "Enter the framework's name"}
     )
@@ -126,6 +127,7 @@ class FrameworkForm(forms.Form):
 
 
 class LotForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # on a change
     number = _int_field("Lot number", minimum=1, maximum=99)
     name = forms.CharField(
         label="Name", max_length=120, error_messages={"required": "Enter the lot's name"}

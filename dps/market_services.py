@@ -1,8 +1,8 @@
 """Writes for the commissioners' side of the DPS: frameworks and lots, memberships through their
 life, fee schedules, uplift requests and decisions, block contracts and termly attendance.
 
-Every change is kept by django-simple-history with the acting user; memberships, fee schedules,
-uplifts, block contracts and register contracts carry a `version`, and a save from a form opened before someone
+Every change is kept by django-simple-history with the acting user; frameworks, lots, memberships,
+fee schedules, uplifts, block contracts and register contracts carry a `version`, and a save from a form opened before someone
 else's save is refused (docs/adr/0002)."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ UPLIFT_TAKEN = "This provider already has an uplift request for this year"
 STALE = "Someone else saved this record after you opened it. The form shows their values: check them and save again."
 
 
-def _check_version(current: int, posted: int) -> None:
+def _check_version(current: int, posted: int | None) -> None:
     if current != posted:
         raise StaleEditError(STALE)
 
@@ -53,6 +53,7 @@ def _check_version(current: int, posted: int) -> None:
 def framework_save(
     *,
     framework: Framework | None = None,
+    version: int | None = None,
     name: str,
     start_date: dt.date,
     initial_term_years: int,
@@ -60,20 +61,25 @@ def framework_save(
     description: str = "",
     user: User | None,
 ) -> Framework:
-    """Create a framework, or change `framework`."""
+    """Create a framework, or change `framework`: refused when someone saved it after `version`."""
     name = name.strip()
-    clash = Framework.objects.filter(name__iexact=name)
     if framework is not None:
-        clash = clash.exclude(pk=framework.pk)
+        item = Framework.objects.select_for_update().get(pk=framework.pk)
+        _check_version(item.version, version)
+        item.version += 1
+    else:
+        item = Framework()
+    clash = Framework.objects.filter(name__iexact=name)
+    if item.pk is not None:
+        clash = clash.exclude(pk=item.pk)
     if clash.exists():
         raise DomainError({"name": FRAMEWORK_TAKEN})
-    item = framework or Framework()
     item.name = name
     item.start_date = start_date
     item.initial_term_years = initial_term_years
     item.max_extension_years = max_extension_years
     item.description = description.strip()
-    full_clean_or_raise(item)
+    full_clean_or_raise(item, exclude=["version"])
     with refuse_duplicate({"name": FRAMEWORK_TAKEN}):
         item.save()
     return item
@@ -83,6 +89,7 @@ def framework_save(
 def lot_save(
     *,
     lot: Lot | None = None,
+    version: int | None = None,
     framework: Framework,
     number: int,
     name: str,
@@ -90,20 +97,25 @@ def lot_save(
     block_contract_eligible: bool = False,
     user: User | None,
 ) -> Lot:
-    """Create a lot of `framework`, or change `lot`."""
+    """Create a lot of `framework`, or change `lot`: refused when someone saved it after
+    `version`."""
+    if lot is not None:
+        item = Lot.objects.select_for_update().get(pk=lot.pk, framework=framework)
+        _check_version(item.version, version)
+        item.version += 1
+    else:
+        item = Lot(framework=framework)
     taken = {"number": f"{framework} already has a lot {number}"}
     clash = Lot.objects.filter(framework=framework, number=number)
-    if lot is not None:
-        clash = clash.exclude(pk=lot.pk)
-    taken = {"number": f"{framework} already has a lot {number}"}
+    if item.pk is not None:
+        clash = clash.exclude(pk=item.pk)
     if clash.exists():
         raise DomainError(taken)
-    item = lot or Lot(framework=framework)
     item.number = number
     item.name = name.strip()
     item.description = description.strip()
     item.block_contract_eligible = block_contract_eligible
-    full_clean_or_raise(item)
+    full_clean_or_raise(item, exclude=["version"])
     with refuse_duplicate(taken):
         save_as(item, user)
     return item

@@ -27,6 +27,7 @@ class Framework(models.Model):
     initial_term_years = models.PositiveSmallIntegerField(default=4)
     max_extension_years = models.PositiveSmallIntegerField(default=4)
     description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-start_date"]
@@ -41,6 +42,7 @@ class Lot(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     block_contract_eligible = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["framework", "number"]

@@ -205,6 +205,7 @@ GRADE_CHOICES = [
 
 
 class OfstedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the school's, when the page opened
     shape = forms.ChoiceField(
         label="Kind of inspection outcome",
         widget=forms.RadioSelect,
@@ -255,6 +256,7 @@ class OfstedForm(forms.Form):
 
 
 class ProviderContactForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the school's, when the page opened
     name = forms.CharField(label="SEN contact name", required=False, max_length=120)
     email = forms.EmailField(
         label="SEN contact email",

@@ -426,10 +426,11 @@ def consultation_contact_update(
         to=contact_email, next_attempt_at=timezone.now()
     )
     _send_after_commit(waiting)
-    provider = current.provider
+    provider = Provider.objects.select_for_update().get(pk=current.provider_id)
     if provider.sen_contact_email != contact_email:
         provider.sen_contact_email = contact_email
-        save_as(provider, user, update_fields=["sen_contact_email", "updated_at"])
+        provider.version += 1  # a contact form open on the school is now stale
+        save_as(provider, user, update_fields=["sen_contact_email", "version", "updated_at"])
     if (
         send_pack
         and current.response == Consultation.Response.AWAITING
@@ -609,6 +610,7 @@ def offer_accept(
 def provider_ofsted_record(
     *,
     provider: Provider,
+    version: int,
     user: User | None,
     inspection_date: dt.date,
     overall_effectiveness: int | None = None,
@@ -616,7 +618,8 @@ def provider_ofsted_record(
     safeguarding_met: bool | None = None,
 ) -> Provider:
     """Record a school's latest Ofsted outcome in either shape: an old-style overall
-    effectiveness judgement, or a report card (area grades and safeguarding met or not)."""
+    effectiveness judgement, or a report card (area grades and safeguarding met or not).
+    Refused if someone else changed the school since `version` was read."""
     areas = {code: int(grade) for code, grade in (areas or {}).items() if grade}
     known = {code for code, _ in REPORT_CARD_AREAS}
     if set(areas) - known:
@@ -625,7 +628,7 @@ def provider_ofsted_record(
         raise DomainError({"inspection_date": "The inspection date cannot be in the future."})
     if overall_effectiveness is not None and (areas or safeguarding_met is not None):
         raise DomainError("Give the overall effectiveness or the report card, not both.")
-    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    current = _current_provider(provider, version)
     if overall_effectiveness is not None:
         grade = Provider.OfstedGrade(overall_effectiveness)
         current.ofsted_grade = grade.value
@@ -640,15 +643,17 @@ def provider_ofsted_record(
         current.ofsted_areas = areas
         current.ofsted_lowest_area_grade = max(areas.values())
         current.ofsted_safeguarding_met = safeguarding_met
+    current.version += 1
     save_as(current, user)
     return current
 
 
 @transaction.atomic
 def provider_contact_update(
-    *, provider: Provider, user: User | None, name: str, email: str
+    *, provider: Provider, version: int, user: User | None, name: str, email: str
 ) -> Provider:
-    """Change a school's SEN contact (the address consultation packs go to)."""
+    """Change a school's SEN contact (the address consultation packs go to), refused if
+    someone else changed the school since `version` was read."""
     email = email.strip()
     if email:
         try:
@@ -657,8 +662,27 @@ def provider_contact_update(
             raise DomainError(
                 {"email": "Enter an email address like name@school.org.uk"}
             ) from error
-    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    current = _current_provider(provider, version)
     current.sen_contact_name = name.strip()[:120]
     current.sen_contact_email = email
-    save_as(current, user, update_fields=["sen_contact_name", "sen_contact_email", "updated_at"])
+    current.version += 1
+    save_as(
+        current,
+        user,
+        update_fields=["sen_contact_name", "sen_contact_email", "version", "updated_at"],
+    )
+    return current
+
+
+PROVIDER_STALE = (
+    "Someone else changed this school's details while you were editing them. "
+    "The page now shows what they saved: check it and make your change again."
+)
+
+
+def _current_provider(provider: Provider, version: int) -> Provider:
+    """The school, locked for the save; refused if someone saved it after `version`."""
+    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    if current.version != version:
+        raise StaleEditError(PROVIDER_STALE)
     return current

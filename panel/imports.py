@@ -181,7 +181,6 @@ class PanelDecisions(ImportKind):
             elif not request.is_decided:
                 request.decided_at = None
                 request.decided_by = None
-            request.version += 1
 
         return upsert(
             PanelRequest,
@@ -189,7 +188,7 @@ class PanelDecisions(ImportKind):
             existing,
             context,
             key_fields={"meeting_id", "child_id", "request_type"},
-            extra_fields={"version", "decided_at", "decided_by"},
+            extra_fields={"decided_at", "decided_by"},
             values_of=values_of,
             build=build,
             on_change=on_change,

@@ -31,6 +31,7 @@ class ChildAdmin(SimpleHistoryAdmin):
     search_fields = ["child_ref", "first_name", "last_name", "upn", "uln"]
     list_filter = ["district", "sex", "ethnicity"]
     inlines = [EHCPInline]
+    readonly_fields = ["version"]
 
 
 @admin.register(Provider)
@@ -39,6 +40,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "=urn"]
     list_filter = ["setting_group", "status", "ofsted_grade"]
     filter_horizontal = ["need_types"]
+    readonly_fields = ["version"]
 
 
 @admin.register(Placement)
@@ -111,6 +113,7 @@ class EHCPAdmin(SimpleHistoryAdmin):
     search_fields = ["child__child_ref", "child__last_name"]
     raw_id_fields = ["child"]
     inlines = [NamedSettingInline, AnnualReviewInline, PhaseTransferInline]
+    readonly_fields = ["version"]
 
 
 @admin.register(NamedSetting)

@@ -128,7 +128,11 @@ class Sen2CheckForm(forms.Form):
 
 
 class Sen2DetailsForm(forms.Form):
-    """The SEN2 items of a child and (when they have one) of one of their EHCPs."""
+    """The SEN2 items of a child and (when they have one) of one of their EHCPs, with the
+    versions of both the form showed (a stale save is refused)."""
+
+    child_version = forms.IntegerField(widget=forms.HiddenInput)
+    ehcp_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, with_ehcp: bool = True, **kwargs):
         from django.forms.models import fields_for_model

@@ -763,8 +763,6 @@ class Placements(ImportKind):
             existing,
             context,
             key_fields={"child_id", "provider_id", "start_date"},
-            extra_fields={"version"},
-            on_change=_bump_version,
             updates_first=True,
         )
 
@@ -775,10 +773,6 @@ class _Keep:
 
 
 _KEEP = _Keep()
-
-
-def _bump_version(placement: Placement, clean: dict) -> None:
-    placement.version += 1
 
 
 def _until(end: dt.date | None) -> str:

@@ -163,6 +163,7 @@ class Child(models.Model):
         blank=True,
         help_text="Needed in SEN2 when the child has neither a UPN nor a ULN",
     )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -267,6 +268,7 @@ class EHCP(models.Model):
         blank=True,
         help_text="3-digit LA number the plan transferred in from during the calendar year",
     )
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -398,6 +400,7 @@ class Provider(models.Model):
     resourced_provision_type = models.CharField(max_length=80, blank=True)
     resourced_provision_capacity = models.PositiveIntegerField(null=True, blank=True)
     ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[need_types])

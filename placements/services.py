@@ -331,20 +331,34 @@ def _sen2_ehcp_errors(ehcp: EHCP, today: dt.date) -> dict[str, str]:
     return errors
 
 
+SEN2_STALE = (
+    "Someone else changed these SEN2 details while you were editing them. "
+    "The form now shows their version: check it and make your change again."
+)
+
+
 @transaction.atomic
 def sen2_details_update(
     *,
     child: Child,
+    child_version: int,
     ehcp: EHCP | None,
+    ehcp_version: int | None,
     child_values: dict[str, object],
     ehcp_values: dict[str, object],
     user: User | None,
     today: dt.date | None = None,
 ) -> None:
-    """Change the SEN2 items of a child and of one of their EHCPs, together or not at all.
-    Each record keeps its history (who changed what, when)."""
+    """Change the SEN2 items of a child and of one of their EHCPs, together or not at all,
+    refusing the save if someone else changed either since `child_version` and `ehcp_version`
+    were read. Each record keeps its history (who changed what, when)."""
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date
     child = Child.objects.select_for_update().get(pk=child.pk)
+    current: EHCP | None = None
+    if ehcp is not None:
+        current = EHCP.objects.select_for_update().get(pk=ehcp.pk, child=child)
+    if child.version != child_version or (current is not None and current.version != ehcp_version):
+        raise StaleEditError(SEN2_STALE)
     for name, value in child_values.items():
         if name not in SEN2_CHILD_FIELDS:
             raise ValueError(f"{name} is not a SEN2 item of the child")
@@ -352,9 +366,7 @@ def sen2_details_update(
     child.upn = (child.upn or "").strip().upper()
     child.uln = (child.uln or "").strip()
     errors = _sen2_child_errors(child)
-    current: EHCP | None = None
-    if ehcp is not None:
-        current = EHCP.objects.select_for_update().get(pk=ehcp.pk, child=child)
+    if current is not None:
         for name, value in ehcp_values.items():
             if name not in SEN2_EHCP_FIELDS:
                 raise ValueError(f"{name} is not a SEN2 item of the EHCP")
@@ -370,11 +382,13 @@ def sen2_details_update(
             errors["request_date"] = "The request must be on or before the plan's issue date"
     if errors:
         raise DomainError(errors)
-    full_clean_or_raise(child)
+    full_clean_or_raise(child, exclude=["version"])
+    child.version += 1
     save_as(child, user)
     if current is not None:
-        full_clean_or_raise(current)
+        full_clean_or_raise(current, exclude=["version"])
         _validate_ehcp_constraints(current)
+        current.version += 1
         save_as(current, user)
         figures_changed_on_commit(EHCP, f"EHCP {current.pk} updated")
 

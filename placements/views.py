@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit, calendar, disclosure, downloads, idempotency, roles
+from core.editing import versioned_save
 from core.errors import DomainError, StaleEditError
 from core.htmx import render_page_or_partial
 from core.models import Job
@@ -25,7 +26,7 @@ from .forms import (
     ProviderSearchForm,
     Sen2DetailsForm,
 )
-from .models import Child, NamedSetting, Placement, Provider
+from .models import EHCP, Child, NamedSetting, Placement, Provider
 
 PAGE_SIZE = 50
 PROVIDER_PLACEMENTS_SHOWN = 25
@@ -324,47 +325,59 @@ def _child_and_ehcp(child_ref: str, ehcp_id: str | None = None):
     return child, ehcp
 
 
+def _sen2_initial(child: Child, ehcp: EHCP | None) -> dict:
+    initial = {name: getattr(child, name) for name in services.SEN2_CHILD_FIELDS}
+    initial["child_version"] = child.version
+    if ehcp is not None:
+        initial.update(
+            {
+                name: getattr(ehcp, f"{name}_id" if name.endswith("_need") else name)
+                for name in services.SEN2_EHCP_FIELDS
+            }
+        )
+        initial["ehcp_version"] = ehcp.version
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CASEWORK, raise_exception=True)
 @audit.reads_child()
 def child_sen2_change(request: HttpRequest, child_ref: str) -> HttpResponse:
     """Change the SEN2 items of the child and of their current EHCP (or `?ehcp=ID`)."""
     child, ehcp = _child_and_ehcp(child_ref, request.GET.get("ehcp"))
-    status = 200
-    if request.method == "POST":
-        form = Sen2DetailsForm(request.POST, with_ehcp=ehcp is not None)
-        if form.is_valid():
-            try:
-                services.sen2_details_update(
-                    child=child,
-                    ehcp=ehcp,
-                    child_values=form.child_values(),
-                    ehcp_values=form.ehcp_values(),
-                    user=request.user,
-                )
-            except DomainError as error:
-                error.add_to_form(form)
-                status = 400
-            else:
-                messages.success(request, "The SEN2 details have been saved.")
-                return redirect("placements:child_detail", child_ref=child.child_ref)
-        else:
-            status = 400
-    else:
-        initial = {name: getattr(child, name) for name in services.SEN2_CHILD_FIELDS}
+    with_ehcp = ehcp is not None
+    form = Sen2DetailsForm(
+        request.POST or None, initial=_sen2_initial(child, ehcp), with_ehcp=with_ehcp
+    )
+
+    def current() -> Sen2DetailsForm:
+        child.refresh_from_db()
         if ehcp is not None:
-            initial.update(
-                {
-                    name: getattr(ehcp, f"{name}_id" if name.endswith("_need") else name)
-                    for name in services.SEN2_EHCP_FIELDS
-                }
-            )
-        form = Sen2DetailsForm(initial=initial, with_ehcp=ehcp is not None)
+            ehcp.refresh_from_db()
+        return Sen2DetailsForm(initial=_sen2_initial(child, ehcp), with_ehcp=with_ehcp)
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda data: services.sen2_details_update(
+            child=child,
+            child_version=data["child_version"],
+            ehcp=ehcp,
+            ehcp_version=data["ehcp_version"],
+            child_values=form.child_values(),
+            ehcp_values=form.ehcp_values(),
+            user=request.user,
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "The SEN2 details have been saved.")
+        return redirect("placements:child_detail", child_ref=child.child_ref)
     return render(
         request,
         "placements/child_sen2_change.html",
-        {"form": form, "child": child, "ehcp": ehcp, "nav_section": "children"},
-        status=status,
+        {"form": edit.form, "child": child, "ehcp": ehcp, "nav_section": "children"},
+        status=edit.status,
     )
 
 

@@ -32,13 +32,15 @@ from dps.models import (
     BlockContract,
     Contract,
     FeeSchedule,
+    Framework,
+    Lot,
     Membership,
     UpliftRequest,
 )
 from panel import services as panel_services
 from panel.models import Meeting, PanelRequest
 from placements import services as placement_services
-from placements.models import Child, Placement, Provider
+from placements.models import EHCP, Child, Placement, Provider
 from reporting import sufficiency_services
 from reporting.models import PlannedPlaces, SufficiencyScenario
 from tests.factories import (
@@ -46,6 +48,8 @@ from tests.factories import (
     ContractFactory,
     EHCPFactory,
     FeeScheduleFactory,
+    FrameworkFactory,
+    LotFactory,
     MeetingFactory,
     MembershipFactory,
     PanelRequestFactory,
@@ -120,7 +124,98 @@ def _contract_change(item: Contract, version: int, user) -> Contract:
     )
 
 
+def _sen2_of_the_plan(ehcp: EHCP, version: int, user) -> None:
+    placement_services.sen2_details_update(
+        child=ehcp.child,
+        child_version=Child.objects.get(pk=ehcp.child_id).version,
+        ehcp=ehcp,
+        ehcp_version=version,
+        child_values={},
+        ehcp_values={"transfer_la": "886"},
+        user=user,
+    )
+
+
+def _child_with_a_plan() -> Child:
+    return EHCPFactory().child
+
+
+def _sen2_of_the_child(child: Child, version: int, user) -> None:
+    ehcp = child.ehcps.get()
+    placement_services.sen2_details_update(
+        child=child,
+        child_version=version,
+        ehcp=ehcp,
+        ehcp_version=EHCP.objects.get(pk=ehcp.pk).version,
+        child_values={"upn": "a12345678901b"},
+        ehcp_values={},
+        user=user,
+    )
+
+
+def _framework_change(framework: Framework, version: int, user) -> Framework:
+    return market_services.framework_save(
+        framework=framework,
+        version=version,
+        name=framework.name,
+        start_date=framework.start_date,
+        initial_term_years=framework.initial_term_years,
+        max_extension_years=framework.max_extension_years,
+        description="Renamed in the other tab",
+        user=user,
+    )
+
+
+def _lot_change(lot: Lot, version: int, user) -> Lot:
+    return market_services.lot_save(
+        lot=lot,
+        version=version,
+        framework=lot.framework,
+        number=lot.number,
+        name="Higher needs",
+        user=user,
+    )
+
+
 VERSIONED: dict[str, VersionedWrite] = {
+    "SEN2 details of a plan": VersionedWrite(
+        make=EHCPFactory,
+        save=_sen2_of_the_plan,
+        saved=lambda e: EHCP.objects.get(pk=e.pk).transfer_la == "886",
+    ),
+    "SEN2 details of a child": VersionedWrite(
+        make=_child_with_a_plan,
+        save=_sen2_of_the_child,
+        saved=lambda c: Child.objects.get(pk=c.pk).upn == "A12345678901B",
+    ),
+    "a school's Ofsted outcome": VersionedWrite(
+        make=ProviderFactory,
+        save=lambda p, version, user: dps_services.provider_ofsted_record(
+            provider=p,
+            version=version,
+            user=user,
+            inspection_date=dt.date(2025, 2, 4),
+            overall_effectiveness=1,
+        ),
+        saved=lambda p: Provider.objects.get(pk=p.pk).ofsted_date == dt.date(2025, 2, 4),
+    ),
+    "a school's SEN contact": VersionedWrite(
+        make=ProviderFactory,
+        save=lambda p, version, user: dps_services.provider_contact_update(
+            provider=p, version=version, user=user, name="Sam Jones", email="senco@school.org.uk"
+        ),
+        saved=lambda p: Provider.objects.get(pk=p.pk).sen_contact_email == "senco@school.org.uk",
+    ),
+    "framework": VersionedWrite(
+        make=FrameworkFactory,
+        save=_framework_change,
+        saved=lambda f: Framework.objects.get(pk=f.pk).description == "Renamed in the other tab",
+    ),
+    "lot": VersionedWrite(
+        make=LotFactory,
+        save=_lot_change,
+        saved=lambda lot: Lot.objects.get(pk=lot.pk).name == "Higher needs",
+    ),
     "placement change": VersionedWrite(
         make=PlacementFactory,
         save=lambda p, version, user: placement_services.placement_update(
@@ -270,34 +365,6 @@ def _placement_ending_the_previous(user) -> bool:
     return Placement.objects.get(pk=previous.pk).end_date == dt.date(2025, 9, 2)
 
 
-def _sen2_details(user) -> bool:
-    ehcp = EHCPFactory()
-    placement_services.sen2_details_update(
-        child=ehcp.child,
-        ehcp=ehcp,
-        child_values={"upn": "a12345678901b"},
-        ehcp_values={"transfer_la": "886"},
-        user=user,
-    )
-    return Child.objects.get(pk=ehcp.child_id).upn == "A12345678901B"
-
-
-def _provider_ofsted(user) -> bool:
-    provider = ProviderFactory()
-    dps_services.provider_ofsted_record(
-        provider=provider, user=user, inspection_date=dt.date(2025, 2, 4), overall_effectiveness=1
-    )
-    return Provider.objects.get(pk=provider.pk).ofsted_date == dt.date(2025, 2, 4)
-
-
-def _provider_contact(user) -> bool:
-    provider = ProviderFactory()
-    dps_services.provider_contact_update(
-        provider=provider, user=user, name="Sam Jones", email="senco@school.org.uk"
-    )
-    return Provider.objects.get(pk=provider.pk).sen_contact_email == "senco@school.org.uk"
-
-
 def _meeting_taking_back_a_request(user) -> bool:
     sent_back = PanelRequestFactory(
         meeting=MeetingFactory(date=dt.date(2025, 3, 5)),
@@ -333,9 +400,6 @@ def _attendance(user) -> bool:
 
 LOCKING: dict[str, Callable[[Any], bool]] = {
     "a placement that ends the previous one": _placement_ending_the_previous,
-    "SEN2 details of a child and plan": _sen2_details,
-    "a school's Ofsted outcome": _provider_ofsted,
-    "a school's SEN contact": _provider_contact,
     "a meeting taking back a request sent back": _meeting_taking_back_a_request,
     "an agreed placement recorded": _agreed_placement,
     "termly attendance recorded and corrected": _attendance,

@@ -58,7 +58,7 @@ def race(request, commissioner):
 
 
 def test_two_saves_at_one_version_one_lands_and_the_other_is_refused_as_stale(race):
-    """A placement, a panel decision and a fee, each changed by two people at once from forms
+    """A placement, a panel decision, a fee and SEN2 details, each changed by two people at once from forms
     opened at one version: one save lands, the other answers 409 saying why, and the record holds
     the value of the save that landed, changed once."""
     results = race("same_version")

@@ -8,8 +8,8 @@ one JSON line: for each kind of race and each record, what the posts answered an
 database kept.
 
 Two scenarios:
-- two people change one record (a placement, a panel decision, a fee) at the version their
-  form showed: one save lands, the other is refused as stale (409), never both;
+- two people change one record (a placement, a panel decision, a fee, a child's SEN2 details) at
+  the version their form showed: one save lands, the other is refused as stale (409), never both;
 - several identical "add" posts (a framework, lot, membership, fee, uplift request, contract):
   one row is made, every other post gets the form back with the "already exists" message.
 """
@@ -72,7 +72,7 @@ class SameVersionRace:
     url: str
     forms: list[dict[str, str]]
     field: str
-    values: list[Decimal]
+    values: list[Any]
     stale_message: str
 
 
@@ -130,10 +130,37 @@ def _fee_change() -> SameVersionRace:
     )
 
 
+def _sen2_details_change() -> SameVersionRace:
+    """The SEN2 page locks the child, then the plan: two saves take the locks in one order."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from tests.factories import ChildFactory, EHCPFactory
+
+    child = ChildFactory(child_ref="WS-RACE", ethnicity="")
+    EHCPFactory(child=child, request_date=dt.date(2025, 2, 3))
+    form = {
+        "child_version": "1",
+        "ehcp_version": "1",
+        "request_date": "2025-02-03",
+        "assessment_decision": "pending",
+    }
+    return SameVersionRace(
+        record=child,
+        url=reverse("placements:child_sen2_change", args=["WS-RACE"]),
+        forms=[{**form, "ethnicity": "WBRI"}, {**form, "ethnicity": "AIND"}],
+        field="ethnicity",
+        values=["WBRI", "AIND"],
+        stale_message="Someone else changed these SEN2 details",
+    )
+
+
 SAME_VERSION = {
     "placement change": _placement_change,
     "panel decision": _panel_decision,
     "fee change": _fee_change,
+    "SEN2 details change": _sen2_details_change,
 }
 
 

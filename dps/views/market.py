@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
+from core.editing import versioned_save
 from core.errors import DomainError, StaleEditError
 from core.pagination import page_of
 from dps import market_services as services
@@ -99,6 +100,7 @@ def _framework_initial(framework: Framework) -> dict[str, Any]:
         "initial_term_years": framework.initial_term_years,
         "max_extension_years": framework.max_extension_years,
         "description": framework.description,
+        "version": framework.version,
     }
 
 
@@ -108,24 +110,40 @@ def framework_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=pk) if pk else None
     initial = _framework_initial(framework) if framework else None
     form = FrameworkForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.framework_save(
-                framework=framework, **form.cleaned_data, user=request.user
-            )
-        except DomainError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, f"{saved.name} saved.")
-            return redirect("dps:framework_list")
-    return render_form(
+
+    def current() -> FrameworkForm:
+        assert framework is not None  # only an edit can be stale
+        framework.refresh_from_db()
+        return FrameworkForm(initial=_framework_initial(framework))
+
+    edit = versioned_save(
         request,
         form,
+        lambda data: services.framework_save(framework=framework, **data, user=request.user),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, f"{edit.result.name} saved.")
+        return redirect("dps:framework_list")
+    return render_form(
+        request,
+        edit.form,
         title=f"Change {framework.name}" if framework else "Add a framework",
         button="Save framework",
         back_url=reverse("dps:framework_list"),
         back_label="Back to frameworks",
+        status=edit.status if framework else 200,  # add pages answer their errors with 200
     )
+
+
+def _lot_initial(lot: Lot) -> dict[str, Any]:
+    return {
+        "number": lot.number,
+        "name": lot.name,
+        "description": lot.description,
+        "block_contract_eligible": lot.block_contract_eligible,
+        "version": lot.version,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,34 +151,31 @@ def framework_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def lot_edit(request: HttpRequest, framework_pk: int, pk: int | None = None) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_pk)
     lot = get_object_or_404(Lot, pk=pk, framework=framework) if pk else None
-    initial = (
-        {
-            "number": lot.number,
-            "name": lot.name,
-            "description": lot.description,
-            "block_contract_eligible": lot.block_contract_eligible,
-        }
-        if lot
-        else {"number": framework.lots.count() + 1}
-    )
+    initial = _lot_initial(lot) if lot else {"number": framework.lots.count() + 1}
     form = LotForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.lot_save(
-                lot=lot, framework=framework, **form.cleaned_data, user=request.user
-            )
-        except DomainError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, f"{saved} saved.")
-            return redirect("dps:framework_list")
-    return render_form(
+
+    def current() -> LotForm:
+        assert lot is not None  # only an edit can be stale
+        lot.refresh_from_db()
+        return LotForm(initial=_lot_initial(lot))
+
+    edit = versioned_save(
         request,
         form,
+        lambda data: services.lot_save(lot=lot, framework=framework, **data, user=request.user),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, f"{edit.result} saved.")
+        return redirect("dps:framework_list")
+    return render_form(
+        request,
+        edit.form,
         title=f"Change {lot}" if lot else f"Add a lot to {framework.name}",
         button="Save lot",
         back_url=reverse("dps:framework_list"),
         back_label="Back to frameworks",
+        status=edit.status if lot else 200,  # add pages answer their errors with 200
     )
 
 

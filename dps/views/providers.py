@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import audit, disclosure, roles
-from core.errors import DomainError
+from core.editing import versioned_save
 from dps import services
 from dps.officer_forms import OfstedForm, ProviderContactForm
 from dps.selectors.providers import provider_profile as load_profile
@@ -51,32 +51,44 @@ def _provider(urn: int) -> Provider:
 def provider_ofsted(request: HttpRequest, urn: int) -> HttpResponse:
     """A commissioner records a school's latest Ofsted outcome, in either shape."""
     provider = _provider(urn)
-    form = OfstedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
+    form = OfstedForm(request.POST or None, initial={"version": provider.version})
+
+    def current() -> OfstedForm:
+        provider.refresh_from_db()
+        return OfstedForm(initial={"version": provider.version})
+
+    def record(cd: dict) -> Provider:
         card = cd["shape"] == "report_card"
-        try:
-            services.provider_ofsted_record(
-                provider=provider,
-                user=request.user if request.user.is_authenticated else None,
-                inspection_date=cd["inspection_date"],
-                overall_effectiveness=None if card else cd["overall_effectiveness"],
-                areas={code: cd[code] for code, _ in REPORT_CARD_AREAS if cd.get(code)}
-                if card
-                else None,
-                safeguarding_met=(cd["safeguarding"] == "met") if card else None,
-            )
-        except DomainError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, "Ofsted outcome recorded.")
-            return redirect("dps:provider_profile", urn=urn)
+        return services.provider_ofsted_record(
+            provider=provider,
+            version=cd["version"],
+            user=request.user if request.user.is_authenticated else None,
+            inspection_date=cd["inspection_date"],
+            overall_effectiveness=None if card else cd["overall_effectiveness"],
+            areas={code: cd[code] for code, _ in REPORT_CARD_AREAS if cd.get(code)}
+            if card
+            else None,
+            safeguarding_met=(cd["safeguarding"] == "met") if card else None,
+        )
+
+    edit = versioned_save(request, form, record, current=current)
+    if edit.saved:
+        messages.success(request, "Ofsted outcome recorded.")
+        return redirect("dps:provider_profile", urn=urn)
     return render(
         request,
         "dps/provider_ofsted.html",
-        {"provider": provider, "form": form, "nav_section": "providers"},
-        status=400 if form.errors else 200,
+        {"provider": provider, "form": edit.form, "nav_section": "providers"},
+        status=edit.status,
     )
+
+
+def _contact_initial(provider: Provider) -> dict:
+    return {
+        "name": provider.sen_contact_name,
+        "email": provider.sen_contact_email,
+        "version": provider.version,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,24 +96,30 @@ def provider_ofsted(request: HttpRequest, urn: int) -> HttpResponse:
 def provider_contact(request: HttpRequest, urn: int) -> HttpResponse:
     """An officer corrects a school's SEN contact, where consultation packs go."""
     provider = _provider(urn)
-    initial = {"name": provider.sen_contact_name, "email": provider.sen_contact_email}
-    form = ProviderContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_contact_update(
-                provider=provider,
-                user=request.user if request.user.is_authenticated else None,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-            )
-        except DomainError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, "SEN contact saved.")
-            return redirect("dps:provider_profile", urn=urn)
+    form = ProviderContactForm(request.POST or None, initial=_contact_initial(provider))
+
+    def current() -> ProviderContactForm:
+        provider.refresh_from_db()
+        return ProviderContactForm(initial=_contact_initial(provider))
+
+    edit = versioned_save(
+        request,
+        form,
+        lambda cd: services.provider_contact_update(
+            provider=provider,
+            version=cd["version"],
+            user=request.user if request.user.is_authenticated else None,
+            name=cd["name"],
+            email=cd["email"],
+        ),
+        current=current,
+    )
+    if edit.saved:
+        messages.success(request, "SEN contact saved.")
+        return redirect("dps:provider_profile", urn=urn)
     return render(
         request,
         "dps/provider_contact.html",
-        {"provider": provider, "form": form, "nav_section": "providers"},
-        status=400 if form.errors else 200,
+        {"provider": provider, "form": edit.form, "nav_section": "providers"},
+        status=edit.status,
     )

@@ -276,6 +276,7 @@ def test_manager_cannot_consult(manager_client, child):
 def test_commissioner_records_a_report_card_and_the_search_follows(commissioner_client):
     school = _dps_school("Rowan School")
     data = {
+        "version": "1",
         "shape": "report_card",
         "inspection_date": "2026-01-20",
         "inclusion": "2",
@@ -295,7 +296,7 @@ def test_ofsted_entry_refuses_a_half_report_card(commissioner_client, officer_cl
     school = _dps_school("Hazel School")
     response = commissioner_client.post(
         f"/dps/providers/{school.urn}/ofsted/",
-        {"shape": "report_card", "inspection_date": "2026-01-20", "inclusion": "3"},
+        {"version": "1", "shape": "report_card", "inspection_date": "2026-01-20", "inclusion": "3"},
     )
     assert response.status_code == 400
     assert "Say whether safeguarding is met" in response.content.decode()
@@ -305,11 +306,13 @@ def test_ofsted_entry_refuses_a_half_report_card(commissioner_client, officer_cl
 def test_officer_corrects_the_sen_contact(officer_client):
     school = _dps_school("Holly School")
     response = officer_client.post(
-        f"/dps/providers/{school.urn}/contact/", {"name": "Ms Lee", "email": "not-an-email"}
+        f"/dps/providers/{school.urn}/contact/",
+        {"version": "1", "name": "Ms Lee", "email": "not-an-email"},
     )
     assert response.status_code == 400
     response = officer_client.post(
-        f"/dps/providers/{school.urn}/contact/", {"name": "Ms Lee", "email": "lee@holly.example"}
+        f"/dps/providers/{school.urn}/contact/",
+        {"version": "1", "name": "Ms Lee", "email": "lee@holly.example"},
     )
     assert response.status_code == 302
     school.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from placements.models import EHCP, Child
 from tests.factories import ChildFactory, EHCPFactory, NeedTypeFactory
@@ -69,6 +70,37 @@ def test_a_good_extract_loads_the_sen2_items(run_import, write_file):
     alex_plan = alex.ehcps.get()
     assert (alex_plan.cease_reason, alex_plan.request_source) == (2, 5)
     assert alex_plan.status == EHCP.Status.CEASED
+
+
+def test_an_import_makes_an_open_sen2_form_stale_and_a_repeat_changes_nothing(
+    run_import, write_file, officer_client
+):
+    """The SEN2 page opened before an import that changes the child and the plan: saving it is
+    refused (409), so the import's values are not overwritten by the older ones on the page."""
+    NeedTypeFactory(code="ASD")
+    zoe = ChildFactory(child_ref="WS1", ethnicity="")
+    plan = EHCPFactory(child=zoe, request_date=dt.date(2023, 1, 9))
+    url = reverse("placements:child_sen2_change", args=["WS1"])
+    opened = officer_client.get(url).context["form"].initial
+    assert (opened["child_version"], opened["ehcp_version"]) == (1, 1)
+
+    assert run_import("children", write_file("children.csv", HEADER, good_rows())).ok
+    run_import("children", write_file("again.csv", HEADER, good_rows()))  # nothing changes
+    assert (Child.objects.get(pk=zoe.pk).version, EHCP.objects.get(pk=plan.pk).version) == (2, 2)
+
+    response = officer_client.post(
+        url,
+        {
+            "child_version": "1",
+            "ehcp_version": "1",
+            "ethnicity": "AIND",
+            "request_date": "2023-01-09",
+            "assessment_decision": "pending",
+        },
+    )
+    assert response.status_code == 409
+    assert "Someone else changed these SEN2 details" in response.content.decode()
+    assert Child.objects.get(pk=zoe.pk).ethnicity == "WBRI"
 
 
 def test_sen2_items_alone_never_create_an_ehcp(run_import, write_file):

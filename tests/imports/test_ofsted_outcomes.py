@@ -57,6 +57,7 @@ def test_both_shapes_are_imported(run_import, write_file):
     assert card.ofsted_lowest_area_grade == 4
     assert card.ofsted_safeguarding_met is True
     assert card.ofsted_grade == 4  # the old judgement is kept, but no longer current
+    assert card.version == 2  # a form opened on the school before the import is now stale
     old = Provider.objects.get(urn=100002)
     assert old.ofsted_shape == "judgement"
     assert (old.ofsted_grade, old.ofsted_rating, old.ofsted_date) == (

@@ -106,7 +106,10 @@ def test_fees_import_reimport_and_errors(run_import, write_file):
     result = run_import("fees", write_file("f2.csv", FEES, rows))
     assert (result.created, result.updated) == (0, 3)
     assert FeeSchedule.objects.count() == 3
-    assert FeeSchedule.objects.get(attendance_pattern="day", band="").annual_fee == Decimal("37000")
+    changed = FeeSchedule.objects.get(attendance_pattern="day", band="")
+    assert changed.annual_fee == Decimal("37000")
+    assert changed.version == 2  # a fee form opened before the import is now stale
+    assert FeeSchedule.objects.get(attendance_pattern="52_week").version == 1  # unchanged
 
     bad = [
         ["118990", "24/25", "day", "", "1"],
@@ -205,6 +208,7 @@ def test_panel_decisions_reimport_updates_without_duplicates(run_import, write_f
     request = PanelRequest.objects.get(child__child_ref="WS2")
     assert request.outcome == "agreed"
     assert request.decided_at is not None
+    assert request.version == 2  # changed once, by the second file
 
 
 # --- budget ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from tests.factories import ChildFactory, EHCPFactory, PlacementFactory, Provide
 pytestmark = pytest.mark.django_db
 
 CENSUS = "2026-01-15"
+OPENED = {"child_version": "1", "ehcp_version": "1"}  # the versions of a page just opened
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +73,7 @@ def test_commissioner_checks_the_return_sees_the_issue_fixes_it_and_downloads(
     response = commissioner_client.post(
         reverse("placements:child_sen2_change", args=["WS-ANN"]),
         {
+            **OPENED,
             "ethnicity": "WBRI",
             "upn": "A123456789012",
             "request_date": "2025-02-03",
@@ -149,6 +151,7 @@ def test_an_officer_changes_sen2_details_and_the_history_says_who(officer_client
     response = officer_client.post(
         url,
         {
+            **OPENED,
             "ethnicity": "AIND",
             "upn": "",
             "uln": "",
@@ -195,6 +198,7 @@ def test_bad_sen2_details_are_errors_beside_the_field_and_nothing_is_saved(
     commissioner_client, ann, changes, field, message
 ):
     data = {
+        **OPENED,
         "ethnicity": "WBRI",
         "upn": "A123456789012",
         "request_date": "2025-02-03",
@@ -217,6 +221,7 @@ def test_a_ceased_plan_needs_a_cease_reason(commissioner_client, ann):
     response = commissioner_client.post(
         reverse("placements:child_sen2_change", args=["WS-ANN"]),
         {
+            **OPENED,
             "ethnicity": "WBRI",
             "upn": "A123456789012",
             "assessment_decision": "assess",
