@@ -23,3 +23,20 @@ def save_as(
     """Save `instance` with `user` on its history row."""
     history_user_set(instance, user)
     instance.save(update_fields=update_fields)
+
+
+def keep_first_version(instance: Model) -> None:
+    """Write a history row of `instance` as it is stored now, when it has none yet.
+
+    A record written in bulk (the demo, an older import) has no history row, so its first
+    change would leave only the new value behind. Call this with the stored record just before
+    changing it: the history then keeps the value before the change."""
+    manager = getattr(type(instance), "history", None)
+    if manager is None or instance.pk is None:
+        return
+    if manager.filter(**{instance._meta.pk.attname: instance.pk}).exists():
+        return
+    recorded = getattr(instance, "updated_at", None) or getattr(instance, "created_at", None)
+    manager.bulk_history_create(
+        [instance], default_date=recorded, default_change_reason="As first recorded"
+    )
