@@ -8,6 +8,8 @@ from django.db import connections, router
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from core.history import keep_first_versions
+
 BATCH_SIZE = 1000
 UPDATE_BATCH_SIZE = 200  # bulk_update is one CASE per column: quadratic in the batch size
 
@@ -41,6 +43,9 @@ def bulk_update(model, objs: list, fields: list[str] | set[str], context) -> int
     which made a 100,000-row re-import take minutes."""
     if not objs:
         return 0
+    if _has_history(model):
+        # A record written without history (the demo) keeps its value before this import.
+        keep_first_versions(model, [obj.pk for obj in objs])
     fields = set(fields)
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         now = timezone.now()

@@ -79,9 +79,19 @@ def build_budget(frames: Frames, as_of: dt.date) -> Data:
             frames.budget_lines, frames.placements, frames.panel_requests, fy, as_of
         )
         linked = [row for row in lines if row["forecast_outturn"] is not None]
-        forecast = round(_total(linked, "forecast_outturn"), 2) if linked else None
+        forecast = metrics.total_forecast(lines)
         budget = round(_total(lines, "budget"), 2) if lines else None
-        movement = metrics.forecast_by_month(frames.budget_history, fy, as_of, forecast)
+
+        def forecast_on(day: dt.date, fy: int = fy) -> float | None:
+            return metrics.total_forecast(
+                metrics.budget_lines_forecast(
+                    frames.budget_lines, frames.placements, frames.panel_requests, fy, day
+                )
+            )
+
+        movement = metrics.forecast_by_month(
+            frames.budget_history, fy, as_of, forecast, worked_out=forecast_on
+        )
         data["by_year"][str(fy)] = {
             "figures": {
                 "budget": budget,

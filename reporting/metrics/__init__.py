@@ -6,7 +6,7 @@ Every function here follows docs/definitions.md and is pure: it reads only its a
 
 from __future__ import annotations
 
-from .budget import budget_line_groups, budget_lines_forecast, forecast_by_month
+from .budget import budget_line_groups, budget_lines_forecast, forecast_by_month, total_forecast
 from .casework import consultation_timeliness, placement_timeline
 from .common import add_child_details, add_district, child_primary_need, with_key_categories
 from .growth import (
@@ -37,6 +37,7 @@ __all__ = [
     "ehcp_timeliness",
     "forecast_by_month",
     "growth_since",
+    "total_forecast",
     "growth_since_by",
     "headline",
     "inmss_share",
