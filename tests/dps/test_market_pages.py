@@ -273,6 +273,20 @@ def test_fee_edit_is_kept_in_history_and_a_stale_save_is_refused(commissioner_cl
     ]
 
 
+def test_fee_written_in_bulk_keeps_its_first_value_when_changed(commissioner_client):
+    """The demo and older imports write fees without a history row: the first change keeps the
+    value before it (the history used to show only the new fee)."""
+    fee = FeeScheduleFactory(annual_fee=Decimal("36000"))
+    FeeSchedule.history.filter(id=fee.pk).delete()
+
+    commissioner_client.post(f"/dps/fees/{fee.pk}/", {"annual_fee": "37500", "version": "1"})
+
+    history = fee.history.order_by("history_id").values_list("annual_fee", flat=True)
+    assert list(history) == [Decimal("36000.00"), Decimal("37500.00")]
+    page = commissioner_client.get(f"/dps/fees/{fee.pk}/").content.decode()
+    assert "£36,000.00" in page and "£37,500.00" in page
+
+
 def test_fee_added_in_the_browser_and_a_duplicate_refused(commissioner_client):
     ProviderFactory(urn=140001)
     data = {
