@@ -162,7 +162,7 @@ def _earlier_costs_in_period(
     for row, segments in enumerate(earlier):
         if not isinstance(segments, tuple):
             continue
-        for seg_from, seg_until, seg_cost in segments:
+        for seg_from, seg_until, seg_cost, _ in segments:
             rows.append(row)
             seg_starts.append(max(starts.iat[row], seg_from) if pd.notna(seg_from) else starts.iat[row])
             seg_ends.append(min(ends.iat[row], seg_until))
@@ -182,7 +182,8 @@ def _earlier_costs_in_period(
 
 def with_cost_segments(placements: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
     """`placements` (with `id`) with `cost_from` and `earlier_costs` from their cost changes
-    (`placement_id`, `effective_from`, `cost`, `previous_cost`), so that `cost_in_period_frame`
+    (`placement_id`, `effective_from`, `cost`, `previous_cost`, `annual_cost`,
+    `previous_annual_cost`), so that `cost_in_period_frame`
     costs each day at the cost in effect on it: before the first change, that change's
     previous cost; from each change to the day before the next, its cost; from the latest
     change on, the placement's own `cost` (which an import may have corrected)."""
@@ -201,9 +202,18 @@ def with_cost_segments(placements: pd.DataFrame, changes: pd.DataFrame) -> pd.Da
     for placement_id, group in ordered.groupby("placement_id", sort=False):
         starts = list(group["effective_from"])
         costs = list(group["cost"])
-        segments = [(pd.NaT, starts[0] - day, float(group["previous_cost"].iat[0]))]
+        fees = list(group["annual_cost"])
+        segments = [
+            (
+                pd.NaT,
+                starts[0] - day,
+                float(group["previous_cost"].iat[0]),
+                float(group["previous_annual_cost"].iat[0]),
+            )
+        ]
         segments += [
-            (starts[i], starts[i + 1] - day, float(costs[i])) for i in range(len(starts) - 1)
+            (starts[i], starts[i + 1] - day, float(costs[i]), float(fees[i]))
+            for i in range(len(starts) - 1)
         ]
         earlier[float(placement_id)] = tuple(segments)
         latest[float(placement_id)] = starts[-1]
@@ -211,6 +221,35 @@ def with_cost_segments(placements: pd.DataFrame, changes: pd.DataFrame) -> pd.Da
     frame[COST_FROM] = pd.to_datetime(ids.map(latest)).astype("datetime64[ns]")
     frame[EARLIER_COSTS] = ids.map(earlier).astype(object)
     return frame
+
+
+def base_fee_on(
+    annual_cost: Decimal,
+    changes: list[tuple[dt.date, Decimal, Decimal]],
+    day: dt.date,
+) -> Decimal:
+    """A placement's base fee on `day`, given its `annual_cost` (from its latest change on) and
+    its changes as (effective from, base fee from then, base fee before), in date order."""
+    if not changes or day >= changes[-1][0]:
+        return annual_cost
+    earlier = [fee for effective_from, fee, _ in changes if effective_from <= day]
+    return earlier[-1] if earlier else changes[0][2]
+
+
+def base_fee_on_frame(frame: pd.DataFrame, day: dt.date) -> pd.Series:
+    """`base_fee_on` vectorised over placements carrying `with_cost_segments`' columns."""
+    fees = frame["annual_cost"].astype(float)
+    if EARLIER_COSTS not in frame:
+        return fees
+    on = pd.Timestamp(day)
+    fees = fees.copy()
+    for row, segments in enumerate(frame[EARLIER_COSTS].to_numpy()):
+        if not isinstance(segments, tuple):
+            continue
+        for seg_from, seg_until, _, fee in segments:
+            if (pd.isna(seg_from) or seg_from <= on) and on <= seg_until:
+                fees.iat[row] = fee
+    return fees
 
 
 def active_mask(

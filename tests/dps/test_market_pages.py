@@ -790,3 +790,39 @@ def test_dps_pages_take_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(12, info=url):
             assert commissioner_client.get(url).status_code == 200, url
+
+
+def test_the_saving_uses_the_base_fee_of_1_september_not_a_later_change(commissioner):
+    """A fee raised in January does not rewrite the saving of the uplift for the September
+    before (ADR 0008): the register and the dashboard both use the fee in effect that day."""
+    from dps.selectors import market as selectors
+    from placements import services as placement_services
+    from reporting import loader, metrics
+
+    provider = ProviderFactory(establishment_type="Other independent special school")
+    placement = PlacementFactory(
+        provider=provider,
+        start_date=dt.date(2025, 4, 1),
+        end_date=None,
+        annual_cost=Decimal("40000"),
+        additional_cost=Decimal("0"),
+    )
+    UpliftRequest.objects.create(
+        provider=provider,
+        academic_year=2025,
+        requested_percent=Decimal("5"),
+        agreed_percent=Decimal("2"),
+        status="agreed",
+    )
+    placement_services.placement_update(
+        placement=placement,
+        version=placement.version,
+        annual_cost=Decimal("60000"),
+        cost_effective_from=dt.date(2026, 1, 1),
+        user=commissioner,
+    )
+
+    (row,) = metrics.negotiation_savings(loader.load_uplifts(), loader.load_placements())
+    assert row["saving"] == 1200.00  # £40,000 × (5 − 2) ÷ 100
+    fees = selectors._base_fees_at_ay_start({(provider.pk, 2025)})
+    assert fees[(provider.pk, 2025)] == [Decimal("40000.00")]
