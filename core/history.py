@@ -26,7 +26,6 @@ def save_as(
     instance.save(update_fields=update_fields)
 
 
-
 def keep_first_version(instance: Model) -> None:
     """Write a history row of `instance` as it is stored now, when it has none yet.
 

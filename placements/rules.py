@@ -164,7 +164,9 @@ def _earlier_costs_in_period(
             continue
         for seg_from, seg_until, seg_cost, _ in segments:
             rows.append(row)
-            seg_starts.append(max(starts.iat[row], seg_from) if pd.notna(seg_from) else starts.iat[row])
+            seg_starts.append(
+                max(starts.iat[row], seg_from) if pd.notna(seg_from) else starts.iat[row]
+            )
             seg_ends.append(min(ends.iat[row], seg_until))
             seg_costs.append(seg_cost)
     if not rows:

@@ -118,12 +118,12 @@ def _base_fees_at_ay_start(
         start_date__lte=latest,
     ).values_list("id", "provider_id", "start_date", "end_date", "annual_cost")
     changes: dict[int, list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
-    for placement_id, *change in (
+    for placement_id, effective_from, fee, fee_before in (
         PlacementCostChange.objects.filter(placement__in=spans.values("id"))
         .order_by("placement_id", "effective_from")
         .values_list("placement_id", "effective_from", "annual_cost", "previous_annual_cost")
     ):
-        changes[placement_id].append((change[0], change[1], change[2]))
+        changes[placement_id].append((effective_from, fee, fee_before))
     fees: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
     for placement_id, provider_id, start, end, cost in spans:
         for year in years:

@@ -330,9 +330,10 @@ def test_the_budget_movement_of_a_fresh_demo_has_a_point_for_each_month_so_far(s
     ]  # fmt: skip
     assert all(row["forecast_outturn"] for row in movement)
     assert len({row["forecast_outturn"] for row in movement}) > 1
-    assert movement[-1]["forecast_outturn"] == budget["by_year"][str(fy)]["figures"][
-        "forecast_outturn"
-    ]
+    assert (
+        movement[-1]["forecast_outturn"]
+        == budget["by_year"][str(fy)]["figures"]["forecast_outturn"]
+    )
 
 
 def test_dps_has_two_lots_members_and_negotiated_uplifts(small):

@@ -284,7 +284,8 @@ def test_fee_written_in_bulk_keeps_its_first_value_when_changed(commissioner_cli
     history = fee.history.order_by("history_id").values_list("annual_fee", flat=True)
     assert list(history) == [Decimal("36000.00"), Decimal("37500.00")]
     page = commissioner_client.get(f"/dps/fees/{fee.pk}/").content.decode()
-    assert "£36,000.00" in page and "£37,500.00" in page
+    assert "£36,000.00" in page
+    assert "£37,500.00" in page
 
 
 def test_fee_added_in_the_browser_and_a_duplicate_refused(commissioner_client):

@@ -68,9 +68,7 @@ def _budget_line(data: dict) -> dict:
     return line
 
 
-def test_raising_funding_from_7_december_counts_only_from_that_day(
-    commissioner_client, placement
-):
+def test_raising_funding_from_7_december_counts_only_from_that_day(commissioner_client, placement):
     before = _recompute(BEFORE_RAISE)
     assert before["spend"]["by_year"][str(FY)]["figures"]["spend"] == 36000.00
     spent_to_november = round(36000 * DAYS_TO_30_NOVEMBER / 365, 2)
@@ -100,7 +98,9 @@ def test_the_change_and_the_value_before_it_are_kept(commissioner_client, commis
     # Written in bulk (as the demo and older imports do): no history row yet.
     Placement.history.filter(id=placement.pk).delete()
 
-    _post(commissioner_client, placement, additional_cost="100000", cost_effective_from="2026-12-07")
+    _post(
+        commissioner_client, placement, additional_cost="100000", cost_effective_from="2026-12-07"
+    )
 
     change = PlacementCostChange.objects.get(placement=placement)
     assert (change.effective_from, change.made_by) == (RAISED_ON, commissioner)
@@ -112,7 +112,8 @@ def test_the_change_and_the_value_before_it_are_kept(commissioner_client, commis
     ).content.decode()
     assert "Changes of fee or funding" in page
     assert "7 December 2026" in page
-    assert "£36,000.00" in page and "£136,000.00" in page
+    assert "£36,000.00" in page
+    assert "£136,000.00" in page
 
 
 @pytest.mark.parametrize(
@@ -170,7 +171,9 @@ def test_a_change_applies_from_today_by_default_and_a_later_change_replaces_it(
         cost_effective_from=dt.date(2026, 10, 1),
     )
 
-    changes = list(PlacementCostChange.objects.values_list("effective_from", "previous_annual_cost"))
+    changes = list(
+        PlacementCostChange.objects.values_list("effective_from", "previous_annual_cost")
+    )
     assert changes == [(dt.date(2026, 10, 1), Decimal("36000.00"))]
     data = _recompute(dt.date(2027, 3, 31))
     days_before = (dt.date(2026, 10, 1) - dt.date(2026, 4, 1)).days  # 183
