@@ -103,6 +103,24 @@ def test_flush_also_clears_history_and_ids_carry_on_after_seeding(small):
     assert again.pk > counts["placements"]
 
 
+def test_flush_also_clears_cost_changes(small, commissioner):
+    from placements import services
+    from placements.models import PlacementCostChange
+
+    placement = Placement.objects.filter(end_date__isnull=True, start_date__lt=TODAY).first()
+    services.placement_update(
+        placement=placement,
+        version=placement.version,
+        additional_cost=placement.additional_cost + 1000,
+        cost_effective_from=TODAY,
+        user=commissioner,
+    )
+
+    seed("small", 1, TODAY, progress=False, flush=True)
+
+    assert not PlacementCostChange.objects.exists()
+
+
 def test_command_prints_what_it_wrote():
     out = StringIO()
     call_command(
