@@ -159,10 +159,8 @@ def _earlier_costs_in_period(
     seg_starts: list[pd.Timestamp] = []
     seg_ends: list[pd.Timestamp] = []
     seg_costs: list[float] = []
-    for row, segments in enumerate(earlier):
-        if not isinstance(segments, tuple):
-            continue
-        for seg_from, seg_until, seg_cost, _ in segments:
+    for row in _rows_with_changes(frame):
+        for seg_from, seg_until, seg_cost, _ in earlier[row]:
             rows.append(row)
             seg_starts.append(
                 max(starts.iat[row], seg_from) if pd.notna(seg_from) else starts.iat[row]
@@ -180,6 +178,11 @@ def _earlier_costs_in_period(
     )
     by_row = np.bincount(rows, weights=spend.to_numpy(), minlength=len(frame))
     return pd.Series(by_row, index=frame.index)
+
+
+def _rows_with_changes(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows whose cost changed (few): the others need no look."""
+    return np.flatnonzero(frame[EARLIER_COSTS].notna().to_numpy())
 
 
 def with_cost_segments(placements: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
@@ -245,10 +248,9 @@ def base_fee_on_frame(frame: pd.DataFrame, day: dt.date) -> pd.Series:
         return fees
     on = pd.Timestamp(day)
     fees = fees.copy()
-    for row, segments in enumerate(frame[EARLIER_COSTS].to_numpy()):
-        if not isinstance(segments, tuple):
-            continue
-        for seg_from, seg_until, _, fee in segments:
+    earlier = frame[EARLIER_COSTS].to_numpy()
+    for row in _rows_with_changes(frame):
+        for seg_from, seg_until, _, fee in earlier[row]:
             if (pd.isna(seg_from) or seg_from <= on) and on <= seg_until:
                 fees.iat[row] = fee
     return fees
