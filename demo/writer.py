@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 BATCH = 5_000
 DOMAIN_APPS = ("reporting", "panel", "dps")  # every model in these apps is domain data
-PLACEMENTS_DOMAIN = ("Placement", "Provider", "EHCP", "Child")  # placements' reference data stays
+# The placements app's domain models, referrers first (its reference data, need types, stays).
+PLACEMENTS_DOMAIN = ("PlacementCostChange", "Placement", "Provider", "EHCP", "Child")
 
 
 def domain_models() -> list[type[models.Model]]:

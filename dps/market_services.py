@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
-from core.history import save_as
+from core.history import keep_first_version, save_as
 from core.idempotency import submit_once
 from core.signals import figures_changed_on_commit
 from placements.models import Placement, Provider
@@ -265,6 +265,7 @@ def fee_schedule_update(
 ) -> FeeSchedule:
     item = FeeSchedule.objects.select_for_update().get(pk=fee_id)
     _check_version(item.version, version)
+    keep_first_version(item)
     item.annual_fee = annual_fee
     full_clean_or_raise(item, exclude=["version"])
     item.version += 1
@@ -329,6 +330,7 @@ def uplift_decide(
     threshold needs its cost breakdown before it can be agreed."""
     item = UpliftRequest.objects.select_for_update().get(pk=uplift_id)
     _check_version(item.version, version)
+    keep_first_version(item)
     breakdown = cost_breakdown.strip()
     errors: dict[str, str] = {}
     if outcome == UpliftRequest.Status.AGREED:

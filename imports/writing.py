@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from core.history import keep_first_versions
+
 BATCH_SIZE = 1000
 UPDATE_BATCH_SIZE = 200  # bulk_update is one CASE per column: quadratic in the batch size
 
@@ -46,6 +48,9 @@ def bulk_update(model, objs: list, fields: list[str] | set[str], context) -> int
     before the import is refused as stale rather than overwriting what the import wrote."""
     if not objs:
         return 0
+    if _has_history(model):
+        # A record written without history (the demo) keeps its value before this import.
+        keep_first_versions(model, [obj.pk for obj in objs])
     concrete = {f.name for f in model._meta.concrete_fields}
     fields = set(fields) - {"version"}
     if "updated_at" in concrete:

@@ -63,6 +63,12 @@ class PlacementChangeForm(forms.Form):
     attendance_pattern = forms.ChoiceField(label="Attendance pattern", choices=[])
     annual_cost = MoneyField(label="Base annual fee")
     additional_cost = MoneyField(label="Additional funding (a year)", name="additional funding")
+    cost_effective_from = GovukDateField(
+        label="A new fee or funding applies from",
+        name="date the new fee or funding applies from",
+        required=False,
+        help_text="Spend before this day stays at the old cost. Leave blank for today.",
+    )
     # The SEN2 return's items of the placement (docs/sen2.md, PlacementDetail).
     placement_rank = forms.TypedChoiceField(
         label="SEN2 placement rank",

@@ -584,6 +584,44 @@ class Placement(models.Model):
         return not self.withdrawn and rules.is_active(self.start_date, self.end_date, day)
 
 
+class PlacementCostChange(models.Model):
+    """A change of a placement's base fee or additional funding from a date (ADR 0008).
+
+    The placement's own `annual_cost` and `additional_cost` are its cost from the latest change
+    on (its whole life when it has none). Each change keeps the cost before it, so spend before
+    `effective_from` is worked out at the old cost and the past is never rewritten."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="cost_changes")
+    effective_from = models.DateField()
+    annual_cost = models.DecimalField("base annual fee", **MONEY)
+    additional_cost = models.DecimalField("additional funding", **MONEY)
+    previous_annual_cost = models.DecimalField("base annual fee before", **MONEY)
+    previous_additional_cost = models.DecimalField("additional funding before", **MONEY)
+    made_at = models.DateTimeField(auto_now_add=True)
+    made_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["placement", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "effective_from"], name="placement_cost_change_one_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} from {self.effective_from}"
+
+    @property
+    def total_annual_cost(self) -> Decimal:
+        return rules.placement_cost(self.annual_cost, self.additional_cost)
+
+    @property
+    def previous_total_annual_cost(self) -> Decimal:
+        return rules.placement_cost(self.previous_annual_cost, self.previous_additional_cost)
+
+
 class NamedSetting(models.Model):
     """A setting named in an EHC plan when it was issued (SEN2 PlanDetail, at most two)."""
 

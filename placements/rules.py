@@ -111,14 +111,149 @@ def cost_in_period_frame(
         raise ValueError("The period ends before it starts")
     starts = pd.to_datetime(frame[start]).dt.normalize()
     ends = pd.to_datetime(frame[end]).dt.normalize().fillna(pd.Timestamp(period_end))
-    costs = frame[cost].astype(float)
-    total = pd.Series(0.0, index=frame.index)
+    total = _constant_cost_in_period(
+        frame[cost].astype(float), _cost_from(frame, starts), ends, period_start, period_end
+    )
+    if EARLIER_COSTS in frame:
+        total = total + _earlier_costs_in_period(frame, starts, ends, period_start, period_end)
+    return total
+
+
+# A placement whose fee or funding changed from a date (ADR 0008) carries, from
+# `with_cost_segments`, the day its current cost applies from and its earlier costs.
+COST_FROM = "cost_from"
+EARLIER_COSTS = "earlier_costs"
+
+
+def _cost_from(frame: pd.DataFrame, starts: pd.Series) -> pd.Series:
+    """The day each row's current cost applies from: its start, or its latest cost change."""
+    if COST_FROM not in frame:
+        return starts
+    changed = pd.to_datetime(frame[COST_FROM])
+    return starts.where(changed.isna() | (changed <= starts), changed)
+
+
+def _constant_cost_in_period(
+    costs: pd.Series, starts: pd.Series, ends: pd.Series, period_start: dt.date, period_end: dt.date
+) -> pd.Series:
+    total = pd.Series(0.0, index=costs.index)
     for slice_start, slice_end, fy in _financial_year_slices(period_start, period_end):
         lo = starts.clip(lower=pd.Timestamp(slice_start))
         hi = ends.clip(upper=pd.Timestamp(slice_end))
         days = ((hi - lo).dt.days + 1).clip(lower=0)
         total = total + costs * days / calendar.days_in_financial_year(fy)
     return total
+
+
+def _earlier_costs_in_period(
+    frame: pd.DataFrame,
+    starts: pd.Series,
+    ends: pd.Series,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> pd.Series:
+    """The cost in the period of each row's segments before its current cost: the same rule
+    applied to each segment, inside the placement's own dates."""
+    earlier = frame[EARLIER_COSTS].to_numpy()
+    rows: list[int] = []
+    seg_starts: list[pd.Timestamp] = []
+    seg_ends: list[pd.Timestamp] = []
+    seg_costs: list[float] = []
+    for row in _rows_with_changes(frame):
+        for seg_from, seg_until, seg_cost, _ in earlier[row]:
+            rows.append(row)
+            seg_starts.append(
+                max(starts.iat[row], seg_from) if pd.notna(seg_from) else starts.iat[row]
+            )
+            seg_ends.append(min(ends.iat[row], seg_until))
+            seg_costs.append(seg_cost)
+    if not rows:
+        return pd.Series(0.0, index=frame.index)
+    spend = _constant_cost_in_period(
+        pd.Series(seg_costs, dtype=float),
+        pd.Series(seg_starts, dtype="datetime64[ns]"),
+        pd.Series(seg_ends, dtype="datetime64[ns]"),
+        period_start,
+        period_end,
+    )
+    by_row = np.bincount(rows, weights=spend.to_numpy(), minlength=len(frame))
+    return pd.Series(by_row, index=frame.index)
+
+
+def _rows_with_changes(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows whose cost changed (few): the others need no look."""
+    return np.flatnonzero(frame[EARLIER_COSTS].notna().to_numpy())
+
+
+def with_cost_segments(placements: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """`placements` (with `id`) with `cost_from` and `earlier_costs` from their cost changes
+    (`placement_id`, `effective_from`, `cost`, `previous_cost`, `annual_cost`,
+    `previous_annual_cost`), so that `cost_in_period_frame`
+    costs each day at the cost in effect on it: before the first change, that change's
+    previous cost; from each change to the day before the next, its cost; from the latest
+    change on, the placement's own `cost` (which an import may have corrected)."""
+    frame = placements.assign(
+        **{
+            COST_FROM: pd.Series(pd.NaT, index=placements.index, dtype="datetime64[ns]"),
+            EARLIER_COSTS: pd.Series(None, index=placements.index, dtype=object),
+        }
+    )
+    if changes.empty or placements.empty:
+        return frame
+    ordered = changes.sort_values(["placement_id", "effective_from"], kind="stable")
+    earlier: dict[float, tuple] = {}
+    latest: dict[float, pd.Timestamp] = {}
+    day = pd.Timedelta(days=1)
+    for placement_id, group in ordered.groupby("placement_id", sort=False):
+        starts = list(group["effective_from"])
+        costs = list(group["cost"])
+        fees = list(group["annual_cost"])
+        segments = [
+            (
+                pd.NaT,
+                starts[0] - day,
+                float(group["previous_cost"].iat[0]),
+                float(group["previous_annual_cost"].iat[0]),
+            )
+        ]
+        segments += [
+            (starts[i], starts[i + 1] - day, float(costs[i]), float(fees[i]))
+            for i in range(len(starts) - 1)
+        ]
+        earlier[float(placement_id)] = tuple(segments)
+        latest[float(placement_id)] = starts[-1]
+    ids = frame["id"].astype(float)
+    frame[COST_FROM] = pd.to_datetime(ids.map(latest)).astype("datetime64[ns]")
+    frame[EARLIER_COSTS] = ids.map(earlier).astype(object)
+    return frame
+
+
+def base_fee_on(
+    annual_cost: Decimal,
+    changes: list[tuple[dt.date, Decimal, Decimal]],
+    day: dt.date,
+) -> Decimal:
+    """A placement's base fee on `day`, given its `annual_cost` (from its latest change on) and
+    its changes as (effective from, base fee from then, base fee before), in date order."""
+    if not changes or day >= changes[-1][0]:
+        return annual_cost
+    earlier = [fee for effective_from, fee, _ in changes if effective_from <= day]
+    return earlier[-1] if earlier else changes[0][2]
+
+
+def base_fee_on_frame(frame: pd.DataFrame, day: dt.date) -> pd.Series:
+    """`base_fee_on` vectorised over placements carrying `with_cost_segments`' columns."""
+    fees = frame["annual_cost"].astype(float)
+    if EARLIER_COSTS not in frame:
+        return fees
+    on = pd.Timestamp(day)
+    fees = fees.copy()
+    earlier = frame[EARLIER_COSTS].to_numpy()
+    for row in _rows_with_changes(frame):
+        for seg_from, seg_until, _, fee in earlier[row]:
+            if (pd.isna(seg_from) or seg_from <= on) and on <= seg_until:
+                fees.iat[row] = fee
+    return fees
 
 
 def active_mask(

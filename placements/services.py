@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import calendar
 from core.errors import DomainError, StaleEditError, full_clean_or_raise, refuse_duplicate
-from core.history import history_user_set, save_as
+from core.history import history_user_set, keep_first_version, save_as
 from core.signals import figures_changed_on_commit
 
 from . import rules
@@ -25,6 +26,7 @@ from .models import (
     NamedSetting,
     PhaseTransfer,
     Placement,
+    PlacementCostChange,
     Provider,
     ReviewOutcome,
     SEN2Setting,
@@ -196,15 +198,22 @@ def placement_update(
     resourced_provision: bool | _Unset = UNSET,
     sen2_setting: str | _Unset = UNSET,
     sen2_setting_other: str | _Unset = UNSET,
+    cost_effective_from: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Placement:
     """Change the given fields of a placement (the others keep their values), refusing the save
-    if someone else changed it since `version` was read. The child and provider do not change."""
+    if someone else changed it since `version` was read. The child and provider do not change.
+
+    A new base fee or additional funding applies from `cost_effective_from` (default `today`):
+    spend before that day stays at the old cost (ADR 0008)."""
     current = Placement.objects.select_for_update().get(pk=placement.pk)
     if current.version != version:
         raise StaleEditError(
             "Someone else changed this placement while you were editing it. "
             "The form now shows their version: check it and make your change again."
         )
+    keep_first_version(current)
+    cost_before = (current.annual_cost, current.additional_cost)
     given = {
         "setting_type": setting_type,
         "start_date": start_date,
@@ -232,10 +241,68 @@ def placement_update(
     _check_shares(current)
     _check_overlap(current)
     _validate_constraints(current)
+    if (current.annual_cost, current.additional_cost) != cost_before:
+        effective_from = cost_effective_from or _default_effective_from(current, today)
+        _record_cost_change(current, cost_before, effective_from, user)
     current.version += 1
     save_as(current, user)
     figures_changed_on_commit(Placement, f"placement {current.pk} updated")
     return current
+
+
+def _default_effective_from(placement: Placement, today: dt.date | None) -> dt.date:
+    """Today, or the placement's first day if it has not started yet, or its last day if it
+    has ended."""
+    day = max(today or dt.date.today(), placement.start_date)  # noqa: DTZ011 - a calendar date
+    return min(day, placement.end_date) if placement.end_date else day
+
+
+def _cost_change_error(placement: Placement, effective_from: dt.date) -> str | None:
+    first, last = calendar.likely_dates()
+    if not first <= effective_from <= last:
+        return f"The date the change takes effect must be between {first:%Y} and {last:%Y}"
+    if effective_from < placement.start_date:
+        return (
+            "The change cannot take effect before the placement starts, "
+            f"{placement.start_date:%-d %B %Y}"
+        )
+    if placement.end_date and effective_from > placement.end_date:
+        return (
+            "The change must take effect by the placement's last day, "
+            f"{placement.end_date:%-d %B %Y}"
+        )
+    return None
+
+
+def _record_cost_change(
+    placement: Placement,
+    cost_before: tuple[Decimal, Decimal],
+    effective_from: dt.date,
+    user: User | None,
+) -> None:
+    """Keep the cost before the change, and from when the new one applies. A change replaces
+    any change recorded from the same or a later day (the new cost applies from its date on)."""
+    if error := _cost_change_error(placement, effective_from):
+        raise DomainError({"cost_effective_from": error})
+    changes = list(placement.cost_changes.order_by("effective_from"))
+    earlier = [change for change in changes if change.effective_from < effective_from]
+    if earlier and earlier[-1] is not changes[-1]:
+        previous = (earlier[-1].annual_cost, earlier[-1].additional_cost)
+    elif changes and not earlier:
+        previous = (changes[0].previous_annual_cost, changes[0].previous_additional_cost)
+    else:
+        # The cost from the latest change on is the placement's own (an import may correct it).
+        previous = cost_before
+    placement.cost_changes.filter(effective_from__gte=effective_from).delete()
+    PlacementCostChange.objects.create(
+        placement=placement,
+        effective_from=effective_from,
+        annual_cost=placement.annual_cost,
+        additional_cost=placement.additional_cost,
+        previous_annual_cost=previous[0],
+        previous_additional_cost=previous[1],
+        made_by=user,
+    )
 
 
 @transaction.atomic

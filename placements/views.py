@@ -175,6 +175,7 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
                     attendance_pattern=data["attendance_pattern"],
                     annual_cost=data["annual_cost"],
                     additional_cost=data["additional_cost"],
+                    cost_effective_from=data["cost_effective_from"],
                     placement_rank=data["placement_rank"],
                     sen_unit=data["sen_unit"],
                     resourced_provision=data["resourced_provision"],
@@ -200,10 +201,17 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PlacementChangeForm(initial=_placement_initial(placement))
     history = placement.history.select_related("history_user").order_by("-history_date")[:20]
+    cost_changes = placement.cost_changes.select_related("made_by").order_by("-effective_from")
     return render(
         request,
         "placements/placement_change.html",
-        {"form": form, "placement": placement, "history": history, "nav_section": "children"},
+        {
+            "form": form,
+            "placement": placement,
+            "history": history,
+            "cost_changes": cost_changes,
+            "nav_section": "children",
+        },
         status=status,
     )
 

@@ -79,7 +79,15 @@ def build_budget(frames: Frames, as_of: dt.date) -> Data:
         lines = metrics.budget_lines_forecast(*args)
         totals = metrics.budget_totals(*args)
         forecast = totals["forecast_outturn"]
-        movement = metrics.forecast_by_month(frames.budget_history, fy, as_of, forecast)
+
+        def forecast_on(day: dt.date, fy: int = fy) -> float | None:
+            return metrics.budget_totals(
+                frames.budget_lines, frames.placements, frames.panel_requests, fy, day
+            )["forecast_outturn"]
+
+        movement = metrics.forecast_by_month(
+            frames.budget_history, fy, as_of, forecast, worked_out=forecast_on
+        )
         data["by_year"][str(fy)] = {
             "figures": totals,
             "tables": {"lines": lines, "movement": movement},

@@ -143,7 +143,9 @@ BUDGET = Dashboard(
             (Column("month", "Month"), Column("forecast_outturn", "Forecast outturn", MONEY)),
             Chart("line", "month", (("forecast_outturn", "Forecast outturn"),), money=True),
             description="The forecast outturn of every budget line together, as the last "
-            "recompute in each month gave it.",
+            "recompute in each month gave it. A month with no recompute stored (before the "
+            "first, as on a fresh demo) shows the forecast as of its last day, worked out from "
+            "the records as they are now.",
         ),
     ),
 )

@@ -22,7 +22,8 @@ from pyarrow import csv as pa_csv
 from core import calendar
 from dps.models import BlockContract, Consultation, UpliftRequest
 from panel.models import PanelRequest
-from placements.models import EHCP, Child, Provider
+from placements import rules
+from placements.models import EHCP, Child, PlacementCostChange, Provider
 from placements.selectors import placements_with_setting_group
 
 from . import metrics
@@ -166,7 +167,8 @@ PLACEMENT_NAMES = [
 
 
 def load_placements() -> pd.DataFrame:
-    """Placements that count (not withdrawn), with `cost` = base fee + additional funding."""
+    """Placements that count (not withdrawn), with `cost` = base fee + additional funding (from
+    the latest change of fee or funding on) and the costs before each change (ADR 0008)."""
     frame = read_frame(
         placements_with_setting_group(),
         PLACEMENT_COLUMNS,
@@ -176,6 +178,32 @@ def load_placements() -> pd.DataFrame:
         dates=("start_date", "end_date"),
     )
     frame["cost"] = frame["annual_cost"] + frame["additional_cost"].fillna(0.0)
+    return rules.with_cost_segments(frame, load_cost_changes())
+
+
+def load_cost_changes() -> pd.DataFrame:
+    """Each change of a placement's fee or funding from a date, with the cost before it."""
+    frame = read_frame(
+        PlacementCostChange.objects.filter(placement__withdrawn=False),
+        [
+            "placement_id",
+            "effective_from",
+            "annual_cost",
+            "additional_cost",
+            "previous_annual_cost",
+            "previous_additional_cost",
+        ],
+        numbers=(
+            "placement_id",
+            "annual_cost",
+            "additional_cost",
+            "previous_annual_cost",
+            "previous_additional_cost",
+        ),
+        dates=("effective_from",),
+    )
+    frame["cost"] = frame["annual_cost"] + frame["additional_cost"]
+    frame["previous_cost"] = frame["previous_annual_cost"] + frame["previous_additional_cost"]
     return frame
 
 

@@ -24,7 +24,8 @@ from dps.models import (
     Membership,
     UpliftRequest,
 )
-from placements.models import Placement, Provider
+from placements import rules
+from placements.models import Placement, PlacementCostChange, Provider
 
 DECIDED = (UpliftRequest.Status.AGREED, UpliftRequest.Status.REJECTED)
 
@@ -102,8 +103,8 @@ def fee_schedule_history(fee: FeeSchedule) -> list[Any]:
 def _base_fees_at_ay_start(
     pairs: set[tuple[int, int]],
 ) -> dict[tuple[int, int], list[Decimal]]:
-    """(provider id, AY) → base fees of the provider's placements active on 1 September of the
-    AY (not withdrawn), in one query."""
+    """(provider id, AY) → base fees on 1 September of the AY of the provider's placements active
+    then (not withdrawn): the fee in effect that day, whatever changed since (ADR 0008)."""
     if not pairs:
         return {}
     providers = {provider for provider, _ in pairs}
@@ -115,15 +116,24 @@ def _base_fees_at_ay_start(
         provider_id__in=providers,
         withdrawn=False,
         start_date__lte=latest,
-    ).values_list("provider_id", "start_date", "end_date", "annual_cost")
+    ).values_list("id", "provider_id", "start_date", "end_date", "annual_cost")
+    changes: dict[int, list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
+    for placement_id, effective_from, fee, fee_before in (
+        PlacementCostChange.objects.filter(placement__in=spans.values("id"))
+        .order_by("placement_id", "effective_from")
+        .values_list("placement_id", "effective_from", "annual_cost", "previous_annual_cost")
+    ):
+        changes[placement_id].append((effective_from, fee, fee_before))
     fees: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    for provider_id, start, end, cost in spans:
+    for placement_id, provider_id, start, end, cost in spans:
         for year in years:
             if (provider_id, year) not in pairs:
                 continue
             day = dt.date(year, 9, 1)
             if start <= day and (end is None or end >= day):
-                fees[(provider_id, year)].append(cost)
+                fees[(provider_id, year)].append(
+                    rules.base_fee_on(cost, changes.get(placement_id, []), day)
+                )
     return fees
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -199,11 +200,28 @@ def budget_totals(
     }
 
 
+def _month_ends(start: dt.date, before: dt.date) -> list[dt.date]:
+    """The last day of each month from `start`'s month to the month before `before`'s."""
+    ends = []
+    first = start.replace(day=1)
+    while first < before.replace(day=1):
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        ends.append(following - dt.timedelta(days=1))
+        first = following
+    return ends
+
+
 def forecast_by_month(
-    history: pd.DataFrame, fy: int, as_of: dt.date, current: float | None
+    history: pd.DataFrame,
+    fy: int,
+    as_of: dt.date,
+    current: float | None,
+    worked_out: Callable[[dt.date], float | None] | None = None,
 ) -> list[dict]:
     """How the forecast outturn moved: per month of the FY up to `as_of`, the last forecast a
-    stored Budget snapshot gave in that month (this recompute's figure for `as_of`'s month)."""
+    stored Budget snapshot gave in that month (this recompute's figure for `as_of`'s month).
+    A month no snapshot was stored in (before the first recompute, or a fresh demo) has, given
+    `worked_out`, the forecast it gives as of the month's last day."""
     fy_start, _ = calendar.financial_year_bounds(fy)
     rows: dict[str, float | None] = {}
     if not history.empty:
@@ -214,6 +232,10 @@ def forecast_by_month(
         ].sort_values("as_of")
         for stamp, forecast in zip(earlier["as_of"], earlier["forecast"], strict=True):
             rows[stamp.strftime("%Y-%m")] = forecast
+    if worked_out is not None:
+        for month_end in _month_ends(fy_start, as_of):
+            if month_end.strftime("%Y-%m") not in rows:
+                rows[month_end.strftime("%Y-%m")] = worked_out(month_end)
     if as_of >= fy_start:
         rows[as_of.strftime("%Y-%m")] = current
     return [{"month": month, "forecast_outturn": value} for month, value in sorted(rows.items())]

@@ -100,8 +100,11 @@ def negotiation_savings(uplifts: pd.DataFrame, placements: pd.DataFrame) -> list
     rows = []
     for ay, requests in decided.groupby("academic_year"):
         start = dt.date(int(ay), 9, 1)
+        on_day = placements[active(placements, start)]
         fees = (
-            placements[active(placements, start)].groupby("provider_id")["annual_cost"].sum()
+            on_day.assign(fee=rules.base_fee_on_frame(on_day, start))
+            .groupby("provider_id")["fee"]
+            .sum()
             if not placements.empty
             else pd.Series(dtype=float)
         )

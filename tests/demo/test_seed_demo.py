@@ -23,7 +23,7 @@ from panel import services as panel_services
 from panel.models import Meeting, PanelRequest, PanelType
 from placements import rules
 from placements.models import EHCP, Child, Placement, Provider
-from reporting.models import BudgetLine
+from reporting.models import BudgetLine, DashboardSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,24 @@ def test_flush_also_clears_history_and_ids_carry_on_after_seeding(small):
         annual_cost=Decimal(1000),
     )
     assert again.pk > counts["placements"]
+
+
+def test_flush_also_clears_cost_changes(small, commissioner):
+    from placements import services
+    from placements.models import PlacementCostChange
+
+    placement = Placement.objects.filter(end_date__isnull=True, start_date__lt=TODAY).first()
+    services.placement_update(
+        placement=placement,
+        version=placement.version,
+        additional_cost=placement.additional_cost + 1000,
+        cost_effective_from=TODAY,
+        user=commissioner,
+    )
+
+    seed("small", 1, TODAY, progress=False, flush=True)
+
+    assert not PlacementCostChange.objects.exists()
 
 
 def test_command_prints_what_it_wrote():
@@ -313,6 +331,27 @@ def test_budget_lines_sit_within_three_percent_of_spend(small):
             if (setting or group) == lines[budget.line]
         )
         assert abs(budget.amount - spend) <= spend * Decimal("0.03") + 500, budget
+
+
+def test_the_budget_movement_of_a_fresh_demo_has_a_point_for_each_month_so_far(small):
+    """A fresh demo has stored one recompute, today's: the months before it are worked out from
+    the records as of each month's last day, so the chart shows how the forecast moved."""
+    from reporting.services import snapshots_recompute
+
+    snapshots_recompute(as_of=TODAY)
+
+    fy = calendar.financial_year_of(TODAY)
+    budget = DashboardSnapshot.objects.get(dashboard="budget", as_of=TODAY).data
+    movement = budget["by_year"][str(fy)]["tables"]["movement"]
+    assert [row["month"] for row in movement] == [
+        "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"
+    ]  # fmt: skip
+    assert all(row["forecast_outturn"] for row in movement)
+    assert len({row["forecast_outturn"] for row in movement}) > 1
+    assert (
+        movement[-1]["forecast_outturn"]
+        == budget["by_year"][str(fy)]["figures"]["forecast_outturn"]
+    )
 
 
 def test_dps_has_two_lots_members_and_negotiated_uplifts(small):

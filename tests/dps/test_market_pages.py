@@ -273,6 +273,21 @@ def test_fee_edit_is_kept_in_history_and_a_stale_save_is_refused(commissioner_cl
     ]
 
 
+def test_fee_written_in_bulk_keeps_its_first_value_when_changed(commissioner_client):
+    """The demo and older imports write fees without a history row: the first change keeps the
+    value before it (the history used to show only the new fee)."""
+    fee = FeeScheduleFactory(annual_fee=Decimal("36000"))
+    FeeSchedule.history.filter(id=fee.pk).delete()
+
+    commissioner_client.post(f"/dps/fees/{fee.pk}/", {"annual_fee": "37500", "version": "1"})
+
+    history = fee.history.order_by("history_id").values_list("annual_fee", flat=True)
+    assert list(history) == [Decimal("36000.00"), Decimal("37500.00")]
+    page = commissioner_client.get(f"/dps/fees/{fee.pk}/").content.decode()
+    assert "£36,000.00" in page
+    assert "£37,500.00" in page
+
+
 def test_fee_added_in_the_browser_and_a_duplicate_refused(commissioner_client):
     ProviderFactory(urn=140001)
     data = {
@@ -776,3 +791,39 @@ def test_dps_pages_take_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(12, info=url):
             assert commissioner_client.get(url).status_code == 200, url
+
+
+def test_the_saving_uses_the_base_fee_of_1_september_not_a_later_change(commissioner):
+    """A fee raised in January does not rewrite the saving of the uplift for the September
+    before (ADR 0008): the register and the dashboard both use the fee in effect that day."""
+    from dps.selectors import market as selectors
+    from placements import services as placement_services
+    from reporting import loader, metrics
+
+    provider = ProviderFactory(establishment_type="Other independent special school")
+    placement = PlacementFactory(
+        provider=provider,
+        start_date=dt.date(2025, 4, 1),
+        end_date=None,
+        annual_cost=Decimal("40000"),
+        additional_cost=Decimal("0"),
+    )
+    UpliftRequest.objects.create(
+        provider=provider,
+        academic_year=2025,
+        requested_percent=Decimal("5"),
+        agreed_percent=Decimal("2"),
+        status="agreed",
+    )
+    placement_services.placement_update(
+        placement=placement,
+        version=placement.version,
+        annual_cost=Decimal("60000"),
+        cost_effective_from=dt.date(2026, 1, 1),
+        user=commissioner,
+    )
+
+    (row,) = metrics.negotiation_savings(loader.load_uplifts(), loader.load_placements())
+    assert row["saving"] == 1200.00  # £40,000 × (5 − 2) ÷ 100
+    fees = selectors._base_fees_at_ay_start({(provider.pk, 2025)})
+    assert fees[(provider.pk, 2025)] == [Decimal("40000.00")]

@@ -237,3 +237,49 @@ def test_bad_sen2_items_are_row_errors_and_nothing_is_written(run_import, write_
     assert errors[3] == [("sen2_setting_other", "is required with the setting code OTH")]
     assert errors[4] == [("sen2_setting_other", "is only for the setting code OTH")]
     assert not Placement.objects.exists()
+
+
+def test_an_imported_fee_corrects_the_cost_from_the_latest_change_only(
+    run_import, write_file, people, commissioner
+):
+    """A file states what the fee is now: it corrects the cost from the placement's latest
+    change of fee or funding on, and leaves the cost before that change as it was (ADR 0008)."""
+    from placements import services
+    from placements.models import PlacementCostChange
+    from reporting import loader
+    from reporting.metrics.common import fy_spend
+
+    children, inmss, _ = people
+    placement = PlacementFactory(
+        child=children[0],
+        provider=inmss,
+        start_date=dt.date(2026, 4, 1),
+        end_date=None,
+        annual_cost=Decimal("36000"),
+        additional_cost=Decimal("0"),
+    )
+    services.placement_update(
+        placement=placement,
+        version=placement.version,
+        annual_cost=Decimal("40000"),
+        cost_effective_from=dt.date(2027, 1, 1),
+        user=commissioner,
+    )
+    path = write_file(
+        "p.csv",
+        ["child_ref", "provider_urn", "start_date", "annual_cost"],
+        [["WS1", "118990", "2026-04-01", "42000"]],
+    )
+
+    result = run_import("placements", path)
+
+    assert result.ok, result.errors
+    change = PlacementCostChange.objects.get()
+    assert (change.effective_from, change.previous_annual_cost) == (
+        dt.date(2027, 1, 1),
+        Decimal("36000.00"),
+    )
+    spend = fy_spend(loader.load_placements(), 2026).sum()
+    assert round(spend, 2) == round((36000 * 275 + 42000 * 90) / 365, 2)
+    costs = placement.history.order_by("history_id").values_list("annual_cost", flat=True)
+    assert list(costs)[-2:] == [Decimal("40000.00"), Decimal("42000.00")]

@@ -348,6 +348,27 @@ def test_forecast_by_month_keeps_the_last_forecast_of_each_month():
     ]
 
 
+def test_forecast_by_month_works_out_the_months_no_recompute_was_stored_in():
+    history = pd.DataFrame(
+        {"as_of": pd.to_datetime(["2024-05-20"]), "fy": [2024], "forecast": [120.0]}
+    )
+    asked: list[dt.date] = []
+
+    def worked_out(day: dt.date) -> float:
+        asked.append(day)
+        return float(day.month)
+
+    rows = metrics.forecast_by_month(history, 2024, dt.date(2024, 7, 10), 130.0, worked_out)
+
+    assert asked == [dt.date(2024, 4, 30), dt.date(2024, 6, 30)]
+    assert rows == [
+        {"month": "2024-04", "forecast_outturn": 4.0},
+        {"month": "2024-05", "forecast_outturn": 120.0},
+        {"month": "2024-06", "forecast_outturn": 6.0},
+        {"month": "2024-07", "forecast_outturn": 130.0},
+    ]
+
+
 def test_new_placements_in_and_out_of_area_with_average_and_median():
     frame = placements(
         {"start_date": "2024-05-01", "cost": 40000.0, "provider_la": "Wealdshire"},
