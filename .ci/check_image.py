@@ -225,6 +225,10 @@ def _env(image: Image, base: Path) -> dict[str, str]:
         STATIC_ROOT=str(base / "staticfiles"),
         MEDIA_ROOT=str(base / "media"),
         PYTHONDONTWRITEBYTECODE="1",
+        # What production is deployed with, whatever the caller's shell says (a developer's
+        # SECURE_SSL_REDIRECT=False for plain http on loopback would fail check --deploy).
+        SECURE_SSL_REDIRECT="True",
+        DEBUG="False",
     )
     return env
 

@@ -32,6 +32,11 @@ def parse_financial_year(text: str) -> int:
         end = int(match.group(2))
         if end % 100 != (start + 1) % 100:
             raise ValueError(f"'{text}' is not a financial year such as 2025-26")
+    first, last = likely_dates()
+    if not first.year <= start < last.year:
+        raise ValueError(
+            f"'{text}' is not a likely year: it must start between {first.year} and {last.year - 1}"
+        )
     return start
 
 
@@ -58,6 +63,8 @@ def parse_academic_year(text: str) -> int:
     try:
         return parse_financial_year(str(text).replace("/", "-"))
     except ValueError as error:
+        if "likely year" in str(error):
+            raise
         raise ValueError("is not an academic year such as 2024/25") from error
 
 

@@ -61,6 +61,12 @@ class AcademicYearField(forms.CharField):
         try:
             return calendar.parse_academic_year(text)
         except ValueError as error:
+            first, last = calendar.likely_dates()
+            if "likely year" in str(error):
+                raise forms.ValidationError(
+                    f"The {_lower(str(self.label))} must start between {first.year} and "
+                    f"{last.year - 1}"
+                ) from error
             raise forms.ValidationError(
                 f"Enter the {_lower(str(self.label))} like 2025/26"
             ) from error

@@ -40,6 +40,10 @@ class AcademicYearField(forms.Field):
         try:
             year = calendar.parse_academic_year(text[:20])
         except ValueError as error:
+            if "likely year" in str(error):
+                raise forms.ValidationError(
+                    f"The {self.name} must be between 2000/01 and 2100/01"
+                ) from error
             raise forms.ValidationError(
                 f"The {self.name} must be an academic year such as 2026/27"
             ) from error

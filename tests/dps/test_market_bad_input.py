@@ -120,3 +120,24 @@ def test_percent_field_messages_read_plainly(commissioner_client):
     )
 
     assert "The agreed uplift must be a number, like 3.5" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["9999", "9999/00", "1850/51", "2101/02"])
+def test_an_academic_year_outside_the_one_range_is_refused_beside_the_field(
+    commissioner_client, year
+):
+    """As dates are: a fee schedule for 9999/000 would be shown and summed as a real year."""
+    ProviderFactory(urn=190002)
+    response = commissioner_client.post(
+        "/dps/fees/new/",
+        {
+            "provider_urn": "190002",
+            "academic_year": year,
+            "attendance_pattern": "day",
+            "annual_fee": "1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The academic year must start between 1990 and 2099" in response.content.decode()
+    assert not FeeSchedule.objects.exists()
