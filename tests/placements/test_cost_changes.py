@@ -72,7 +72,7 @@ def test_raising_funding_from_7_december_counts_only_from_that_day(commissioner_
     before = _recompute(BEFORE_RAISE)
     assert before["spend"]["by_year"][str(FY)]["figures"]["spend"] == 36000.00
     spent_to_november = round(36000 * DAYS_TO_30_NOVEMBER / 365, 2)
-    assert _budget_line(before)["spend_to_date"] == spent_to_november
+    assert _budget_line(before)["spent_to_date"] == spent_to_november
 
     response = _post(
         commissioner_client, placement, additional_cost="100000", cost_effective_from="2026-12-07"
@@ -86,10 +86,10 @@ def test_raising_funding_from_7_december_counts_only_from_that_day(commissioner_
     assert after["headline"]["inmss_spend_fy"] == raised
     # Spent to date for months already past is what it was.
     again = _recompute(BEFORE_RAISE)
-    assert _budget_line(again)["spend_to_date"] == spent_to_november
+    assert _budget_line(again)["spent_to_date"] == spent_to_november
     assert _budget_line(again)["committed"] == round(raised - spent_to_november, 2)
     # As of 7 December: 250 days at £36,000 and the 7th itself at £136,000.
-    assert _budget_line(after)["spend_to_date"] == round(
+    assert _budget_line(after)["spent_to_date"] == round(
         (36000 * (DAYS_TO_30_NOVEMBER + 6) + 136000) / 365, 2
     )
 
