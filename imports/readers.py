@@ -28,7 +28,6 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-CHUNK_SIZE = 5000
 SNIFF_BYTES = 1024 * 1024
 
 
@@ -127,12 +126,13 @@ class TableReader:
     def __init__(
         self,
         path: str | Path,
-        chunk_size: int = CHUNK_SIZE,
+        chunk_size: int | None = None,
         columns: frozenset[str] | set[str] | None = None,
     ):
-        """`columns` (normalised headers): read only these; others are never kept or checked."""
+        """`columns` (normalised headers): read only these; others are never kept or checked.
+        `chunk_size`: rows per chunk (default IMPORT_CHUNK_SIZE)."""
         self.path = Path(path)
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size or settings.IMPORT_CHUNK_SIZE
         self.columns = columns
         check_file_size(self.path.stat().st_size)
         self.xlsx = is_xlsx(self.path)
