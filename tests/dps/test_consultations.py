@@ -256,6 +256,18 @@ def test_pages_of_the_journey_open(officer_client, child):
         assert officer_client.get(url).status_code == 200, url
 
 
+@pytest.mark.parametrize("typed", ["-1", "0", "12345", "123456789", "urn"])
+def test_a_school_urn_that_cannot_be_one_asks_for_6_or_7_digits(officer_client, child, typed):
+    response = officer_client.post(
+        f"/dps/children/{child.child_ref}/shortlist/add/", {"school_urn": typed}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a URN of 6 or 7 digits" in page
+    assert "Ensure this value" not in page
+
+
 def test_hostile_response_input_is_refused_beside_the_field(officer_client, child):
     consultation = ConsultationFactory(child=child, sent_on=dt.date(2026, 1, 5))
     response = officer_client.post(
