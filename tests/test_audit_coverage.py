@@ -23,8 +23,8 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import AuditEvent
-from panel.models import PanelRequest
 from dps.models import AttendancePenaltyRule, AttendanceRecord, Membership
+from panel.models import PanelRequest
 from placements.models import Child, Placement
 from tests.factories import ConsultationFactory, PanelRequestFactory
 from tests.test_access_matrix import ACCESS, GET, URLS, _url
@@ -145,6 +145,7 @@ def test_every_page_that_shows_a_child_writes_an_audit_event(
     # The test proves something only if the child's name is really on the pages that read it.
     assert {"placements:child_detail", "placements:child_list", "home"} <= shown, sorted(shown)
     assert "dps:attendance" in shown, "the attendance page lists the child's reference"
-    assert unaudited == [], "pages that show a child's name or reference without an audit event:\n" + (
-        "\n".join(unaudited)
+    assert unaudited == [], (
+        "pages that show a child's name or reference without an audit event:\n"
+        + ("\n".join(unaudited))
     )

@@ -184,12 +184,13 @@ def _consulted_messages(request: HttpRequest, consulted: services.Consulted) -> 
     if consulted.already_open:
         # One neutral banner: nothing went wrong, and nothing new was done for these schools.
         lines = [
-            f"{c.provider.name}, consulted on {c.sent_on:%-d %B %Y}"
-            for c in consulted.already_open
+            f"{c.provider.name}, consulted on {c.sent_on:%-d %B %Y}" for c in consulted.already_open
         ]
         messages.info(
             request,
-            "\n".join(["Already consulted and awaiting a response, so not consulted again:", *lines]),
+            "\n".join(
+                ["Already consulted and awaiting a response, so not consulted again:", *lines]
+            ),
             extra_tags="list",
         )
     no_contact = [c.provider.name for c in made if not c.contact_email]

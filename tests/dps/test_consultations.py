@@ -351,7 +351,8 @@ def test_schools_already_consulted_are_listed_in_one_neutral_banner(officer, off
     page = officer_client.post(url, data, follow=True).content.decode()
 
     assert page.count("govuk-notification-banner__title") == 1
-    assert "govuk-notification-banner--success" not in page and ">Success<" not in page
+    assert "govuk-notification-banner--success" not in page
+    assert ">Success<" not in page
     assert "Already consulted and awaiting a response, so not consulted again:" in page
     consulted_on = Consultation.objects.filter(child=child).first().sent_on
     for school in schools:

@@ -169,7 +169,8 @@ def test_an_age_or_year_out_of_range_says_which_and_the_range(officer_client, qu
     page = officer_client.get(f"/dps/search/?{query}").content.decode()
 
     assert message in page
-    assert "Ensure this value" not in page and "Enter a whole number" not in page
+    assert "Ensure this value" not in page
+    assert "Enter a whole number" not in page
 
 
 def _world(size: int) -> str:

@@ -53,12 +53,14 @@ def test_a_move_ended_in_a_later_chunk_than_it_opens_is_checked_and_imported(
     check = run_import("placements", path, dry_run=True)
     result = run_import("placements", path)
 
-    assert check.ok and result.ok, result.errors
+    assert check.ok, check.errors
+    assert result.ok, result.errors
     assert (result.rows_read, result.created, result.updated) == (7, 6, 1)
     current.refresh_from_db()
     assert current.end_date == dt.date(2024, 9, 1)
     new = Placement.objects.get(child=current.child, provider=special)
-    assert new.end_date is None and new.start_date == dt.date(2024, 9, 2)
+    assert new.end_date is None
+    assert new.start_date == dt.date(2024, 9, 2)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -80,7 +82,8 @@ def test_rows_the_database_refuses_are_named_in_plain_words_and_nothing_is_writt
     assert (error.row, error.column) == (2, "end_date")
     assert "child WS1" in error.reason
     assert "another open placement (URN 118201 from 01/09/2023)" in error.reason
-    assert "constraint" not in error.reason.lower() and "placements_placement" not in error.reason
+    assert "constraint" not in error.reason.lower()
+    assert "placements_placement" not in error.reason
     assert (result.rows_read, result.created, result.updated) == (6, 0, 0)
     assert Placement.objects.count() == before
     record = ImportRecord.objects.get(pk=result.record_id)
