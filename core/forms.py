@@ -1,4 +1,4 @@
-"""Form fields for money and dates, with GOV.UK wording for every error, used by every form."""
+"""Form fields for money, percentages, whole numbers and dates, with GOV.UK wording for every error, used by every form."""
 
 from __future__ import annotations
 
@@ -121,6 +121,46 @@ class PercentField(forms.DecimalField):
             raise forms.ValidationError(
                 self.error_messages["max_decimal_places"], code="max_decimal_places"
             )
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number between `minimum` and `maximum`, with GOV.UK wording naming the field.
+
+    Out of range, or not a whole number, the message is one sentence: "Enter an age between 0
+    and 25" (Django's own say "Ensure this value is less than or equal to 25" and "Enter a whole
+    number", naming nothing). `error_messages` replace them one by one: `out_of_range` covers
+    both ends.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        name: str = "",
+        minimum: int,
+        maximum: int,
+        error_messages: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        name = name or _in_a_sentence(label)
+        self.minimum, self.maximum = minimum, maximum
+        between = f"Enter {_a_or_an(name)} between {minimum:,} and {maximum:,}"
+        messages = {"required": f"Enter the {name}", "invalid": between, "out_of_range": between}
+        messages.update(error_messages or {})
+        super().__init__(label=label, error_messages=messages, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.strip()
+        number: int | None = super().to_python(value)
+        return number
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value not in self.empty_values and not self.minimum <= value <= self.maximum:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
 def _a_or_an(name: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from core.forms import GovukDateField
+from core.forms import GovukDateField, WholeNumberField
 from dps.models import Consultation
 from dps.selectors.search import DPS_ALL, DPS_MEMBERS, OFSTED_ACCEPTABLE, OFSTED_CHOICES
 from placements import rules
@@ -47,10 +47,8 @@ class SearchForm(forms.Form):
         choices=rules.NEED_TYPES,
         widget=forms.CheckboxSelectMultiple,
     )
-    age = forms.IntegerField(label="Age", required=False, min_value=0, max_value=25)
-    ncy = forms.IntegerField(
-        label="National curriculum year", required=False, min_value=-4, max_value=21
-    )
+    age = WholeNumberField(label="Age", required=False, minimum=0, maximum=25)
+    ncy = WholeNumberField(label="National curriculum year", required=False, minimum=-4, maximum=21)
     sex = forms.ChoiceField(
         label="Sex of the child",
         required=False,
@@ -111,13 +109,15 @@ class ShortlistAddForm(forms.Form):
 
 
 class SchoolByUrnForm(forms.Form):
-    school_urn = forms.IntegerField(
+    school_urn = WholeNumberField(
         label="URN of the school",
-        min_value=1,
+        minimum=100_000,
+        maximum=9_999_999,
         help_text="Any school: parents may ask for a school that is not on the DPS",
         error_messages={
             "required": "Enter the school's URN",
-            "invalid": "The URN must be a number",
+            "invalid": "Enter a URN of 6 or 7 digits",
+            "out_of_range": "Enter a URN of 6 or 7 digits",
         },
     )
     parental_request = forms.BooleanField(

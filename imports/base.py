@@ -3,7 +3,11 @@
 `run` reads the file twice. Pass 1 validates every row, collecting every error (bad cells, keys
 repeated in the file, cross-row rules such as overlapping placements). Only when there is no
 error, and not in a dry run, pass 2 validates each chunk again and writes it, all in one
-transaction, with bulk queries (a handful of queries per chunk of rows, none per row).
+transaction, with bulk queries (a handful of queries per chunk of rows, none per row). A kind
+whose rows must be written in an order across the whole file (every placement ended before any
+is opened) has `write_passes` > 1: pass 2 then reads the file once per write pass, writing the
+rows `write_pass` puts in it. Should the database still refuse a chunk, nothing is written and
+the rows concerned are named in plain words (`ImportKind.refused_rows`).
 
 The conventions of docs/definitions.md are applied here, once: a column missing from the file leaves
 the field unchanged, a blank cell in a present column clears it (an error where the field is
@@ -19,17 +23,20 @@ counted, so memory stays flat whatever the file holds.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import reset_queries, transaction
+from django.db import IntegrityError, reset_queries, transaction
 
 from . import bounds, parsing
 from .readers import Row, TableReader, is_blank, normalise_header
 
+logger = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 ERRORS_SHOWN = 1000
 """The default of IMPORT_MAX_ERRORS: errors kept, shown and written to the errors file."""
@@ -276,6 +283,18 @@ class ImportKind:
         """Write one chunk with bulk queries; returns (created, updated)."""
         raise NotImplementedError
 
+    write_passes: int = 1
+    """How many times pass 2 reads the file, writing in each pass the rows `write_pass` gives it."""
+
+    def write_pass(self, clean: dict, context: ImportContext) -> int:
+        """The write pass (0 to write_passes - 1) that writes this clean row."""
+        return 0
+
+    def refused_rows(self, clean_rows: list[dict], context: ImportContext) -> list[RowError]:
+        """The database refused to write these rows (now rolled back): the rows and columns
+        concerned, in plain words. Empty when the kind cannot tell (`run` then names the rows)."""
+        return []
+
     def key_label(self, key: tuple) -> str:
         return " + ".join(parsing.text(part) for part in key)
 
@@ -320,6 +339,7 @@ def run(
     present = frozenset(h for h in reader.headers if h)
     missing = [c.name for c in kind.columns if c.required and header_key(c.name) not in present]
     if missing:
+        result.rows_read = sum(1 for _ in islice(reader.rows(), settings.IMPORT_MAX_ROWS))
         result.errors = [
             RowError(1, name, "", "this required column is missing from the header row")
             for name in missing
@@ -396,26 +416,77 @@ def run(
     if dry_run:
         return result
 
-    # Pass 2: write, in one transaction, chunk by chunk.
+    # Pass 2: write, in one transaction, chunk by chunk (in each write pass).
     context.phase = "write"
-    created = updated = 0
-    written = 0
-    with transaction.atomic():
-        for chunk in reader.chunks():
-            clean_rows, chunk_errors = kind.validate_chunk(chunk, context)
-            if chunk_errors:  # the data changed since pass 1: write nothing
-                raise ImportChangedError(chunk_errors)
-            chunk_created, chunk_updated = kind.write_chunk(clean_rows, context)
-            reset_queries()
-            created += chunk_created
-            updated += chunk_updated
-            written += len(chunk)
-            report(total_rows + written, total, f"Imported {written:,} of {total_rows:,} rows")
+    created = updated = written = 0
+    try:
+        with transaction.atomic():
+            for write_pass in range(kind.write_passes):
+                for chunk in reader.chunks():
+                    clean_rows, chunk_errors = kind.validate_chunk(chunk, context)
+                    if chunk_errors:  # the data changed since pass 1: write nothing
+                        raise ImportChangedError(chunk_errors)
+                    if kind.write_passes > 1:
+                        clean_rows = [
+                            clean
+                            for clean in clean_rows
+                            if kind.write_pass(clean, context) == write_pass
+                        ]
+                    chunk_created, chunk_updated = _write_chunk(kind, clean_rows, context)
+                    reset_queries()
+                    created += chunk_created
+                    updated += chunk_updated
+                    written += len(clean_rows)
+                    report(
+                        total_rows + written, total, f"Imported {written:,} of {total_rows:,} rows"
+                    )
+    except (ImportChangedError, ImportRefusedError) as error:
+        result.errors = error.errors
+        result.errors_total = None
+        result.created = result.updated = 0
+        return result
     result.created, result.updated = created, updated
     return result
+
+
+def _write_chunk(kind: ImportKind, clean_rows: list[dict], context: ImportContext):
+    """Write a chunk in a savepoint, so that if the database refuses it the rows can be named."""
+    if not clean_rows:
+        return 0, 0
+    try:
+        with transaction.atomic():
+            return kind.write_chunk(clean_rows, context)
+    except IntegrityError as error:
+        logger.warning("The database refused import rows: %s", error)
+        raise ImportRefusedError(
+            kind.refused_rows(clean_rows, context) or _refused_range(clean_rows)
+        ) from error
+
+
+def _refused_range(clean_rows: list[dict]) -> list[RowError]:
+    rows = sorted(clean["_row"] for clean in clean_rows)
+    where = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]} to {rows[-1]}"
+    return [
+        RowError(
+            rows[0],
+            "",
+            "",
+            f"the database refused {where} because of a clash with records already stored, "
+            "which may have changed since the file was checked. Nothing was written: check the "
+            "file again",
+        )
+    ]
 
 
 class ImportChangedError(Exception):
     def __init__(self, errors: Iterable[RowError]):
         self.errors = list(errors)
         super().__init__("The data changed while the file was being imported: nothing was written")
+
+
+class ImportRefusedError(Exception):
+    """The database refused rows the check passed: nothing was written."""
+
+    def __init__(self, errors: Iterable[RowError]):
+        self.errors = list(errors)
+        super().__init__("The database refused the import: nothing was written")

@@ -28,12 +28,22 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-CHUNK_SIZE = 5000
 SNIFF_BYTES = 1024 * 1024
 
 
 class FileFormatError(ValueError):
     """The file as a whole cannot be read (not CSV/XLSX, no header row, …)."""
+
+
+NOT_TEXT = (
+    "The file cannot be read as text: it may be another kind of file, or saved in an unusual "
+    "way. Open it in your spreadsheet, save it as CSV UTF-8 (.csv) or as an Excel workbook "
+    "(.xlsx), and upload that"
+)
+NOT_XLSX = (
+    "This file is not an Excel workbook (.xlsx), although its name ends .xlsx. Open it in your "
+    "spreadsheet, save it as an Excel workbook (.xlsx) or as CSV UTF-8 (.csv), and upload that"
+)
 
 
 @dataclass
@@ -127,15 +137,18 @@ class TableReader:
     def __init__(
         self,
         path: str | Path,
-        chunk_size: int = CHUNK_SIZE,
+        chunk_size: int | None = None,
         columns: frozenset[str] | set[str] | None = None,
     ):
-        """`columns` (normalised headers): read only these; others are never kept or checked."""
+        """`columns` (normalised headers): read only these; others are never kept or checked.
+        `chunk_size`: rows per chunk (default IMPORT_CHUNK_SIZE)."""
         self.path = Path(path)
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size or settings.IMPORT_CHUNK_SIZE
         self.columns = columns
         check_file_size(self.path.stat().st_size)
         self.xlsx = is_xlsx(self.path)
+        if not self.xlsx and self.path.suffix.lower() == ".xlsx":
+            raise FileFormatError(NOT_XLSX)
         if self.xlsx:
             check_xlsx_expansion(self.path)
         self.encoding = None if self.xlsx else detect_encoding(self.path)
@@ -162,16 +175,19 @@ class TableReader:
     # --- CSV ---------------------------------------------------------------
     def _csv_rows(self) -> Iterator[list[str]]:
         with open(self.path, encoding=self.encoding, newline="") as handle:
-            first_line = handle.readline()
-            handle.seek(0)
-            delimiter = max(",;\t", key=first_line.count)
-            reader = csv.reader(handle, delimiter=delimiter)
             try:
-                yield from reader
-            except csv.Error as error:  # e.g. a cell longer than csv.field_size_limit()
-                raise FileFormatError(
-                    f"Row {reader.line_num} cannot be read as CSV: {error}"
-                ) from error
+                first_line = handle.readline()
+                handle.seek(0)
+                delimiter = max(",;\t", key=first_line.count)
+                reader = csv.reader(handle, delimiter=delimiter)
+                try:
+                    yield from reader
+                except csv.Error as error:  # e.g. a cell longer than csv.field_size_limit()
+                    raise FileFormatError(
+                        f"Row {reader.line_num} cannot be read as CSV: {error}"
+                    ) from error
+            except UnicodeDecodeError as error:  # cp1252 decodes every byte but five
+                raise FileFormatError(NOT_TEXT) from error
 
     # --- XLSX --------------------------------------------------------------
     def _xlsx_rows(self) -> Iterator[list[object]]:
@@ -194,8 +210,6 @@ class TableReader:
         try:
             for cells in self._raw_rows():
                 return ["" if c is None else str(c) for c in cells]
-        except UnicodeDecodeError as error:  # pragma: no cover - cp1252 decodes every byte but five
-            raise FileFormatError(f"The file's text encoding is not readable: {error}") from error
         except csv.Error as error:
             raise FileFormatError(f"This is not a readable CSV file: {error}") from error
         raise FileFormatError("The file is empty")

@@ -115,7 +115,12 @@ def import_run(
         errors = getattr(error, "errors", None) or [base.RowError(1, "", "", str(error))]
         result = base.ImportResult(kind=kind, filename=filename, dry_run=dry_run, errors=errors)
     except IntegrityError as error:
-        reason = f"the database refused the import, so nothing was written: {error}"
+        logger.warning("The database refused import %s: %s", record.pk, error)
+        reason = (
+            "the database refused the import because of a clash with records already stored, "
+            "which may have changed since the file was checked. Nothing was written: check the "
+            "file again"
+        )
         result = base.ImportResult(
             kind=kind, filename=filename, dry_run=dry_run, errors=[base.RowError(1, "", "", reason)]
         )

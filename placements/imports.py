@@ -753,10 +753,16 @@ class Placements(ImportKind):
                     )
         return errors
 
+    # Two write passes: every row that ends (or leaves ended) a placement is written before any
+    # row that leaves one open, wherever each is in the file, so the one-open-placement-per-child
+    # constraint never sees a child's new placement before the file has ended the old one.
+    write_passes = 2
+
+    def write_pass(self, clean: dict, context: ImportContext) -> int:
+        return 1 if _leaves_open(clean) else 0
+
     def write_chunk(self, clean_rows: list[dict], context: ImportContext):
         existing = recorded(Placement, clean_rows)
-        # Updates first: a file that ends a child's open placement and adds the next one must
-        # end the old one before the one-open-placement-per-child constraint sees the new one.
         return upsert(
             Placement,
             clean_rows,
@@ -766,6 +772,41 @@ class Placements(ImportKind):
             updates_first=True,
         )
 
+    def refused_rows(self, clean_rows: list[dict], context: ImportContext) -> list[RowError]:
+        """Rows leaving a placement open for a child with another open placement (recorded, or
+        on another row of the refused rows): the one-open-placement rule."""
+        opening = [clean for clean in clean_rows if _leaves_open(clean)]
+        open_now = defaultdict(dict)  # child: {what it is: where}, recorded then on these rows
+        for pk, child_id, urn, start in Placement.objects.filter(
+            child_id__in={clean["child_id"] for clean in opening},
+            end_date__isnull=True,
+            dual_registered=False,
+            withdrawn=False,
+        ).values_list("id", "child_id", "provider__urn", "start_date"):
+            open_now[child_id][pk] = f"URN {urn} from {start:%d/%m/%Y}"
+        for clean in opening:
+            where = f"URN {clean['_key'][1]} from {clean['start_date']:%d/%m/%Y}"
+            open_now[clean["child_id"]][clean["_id"] or f"row {clean['_row']}"] = where
+        errors = []
+        for clean in opening:
+            itself = clean["_id"] or f"row {clean['_row']}"
+            others = sorted(
+                where for what, where in open_now[clean["child_id"]].items() if what != itself
+            )
+            if others:
+                errors.append(
+                    RowError(
+                        clean["_row"],
+                        "end_date",
+                        "",
+                        f"leaves this placement of child {clean['_key'][0]} open, but the child "
+                        f"has another open placement ({'; '.join(others)}): a child has one "
+                        "open placement at a time, so give one of them an end date. Nothing "
+                        "was written",
+                    )
+                )
+        return errors
+
 
 class _Keep:
     def __repr__(self) -> str:
@@ -773,6 +814,14 @@ class _Keep:
 
 
 _KEEP = _Keep()
+
+
+def _leaves_open(clean: dict) -> bool:
+    """The row opens its placement, or leaves it open (a blank end date; no end date column
+    for a new placement). A row updating a placement without the column leaves it as it was."""
+    if "end_date" in clean:
+        return clean["end_date"] is None
+    return not clean.get("_exists")
 
 
 def _until(end: dt.date | None) -> str:

@@ -279,6 +279,7 @@ JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=120)
 # --- Import limits (docs/security.md "Hostile files and dead workers") ------------------
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=250_000)
+IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=5_000)  # rows checked or written at once
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=2_000)
 IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int(
     "IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024

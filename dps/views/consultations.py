@@ -15,7 +15,7 @@ from core import audit
 from core.errors import DomainError
 from core.numbers import whole_number
 from dps import selectors, services
-from dps.models import Consultation
+from dps.models import Consultation, ConsultationEmail
 from dps.officer_forms import (
     AcceptForm,
     ConsultForm,
@@ -32,6 +32,7 @@ from placements.models import Child, Provider
 VIEW = "dps.view_consultation"
 ADD = "dps.add_consultation"
 CHANGE = "dps.change_consultation"
+PACK = ConsultationEmail.Kind.PACK
 
 
 def _child(child_ref: str) -> Child:
@@ -180,11 +181,17 @@ def _consulted_messages(request: HttpRequest, consulted: services.Consulted) -> 
             f"{len(made)} school{'s' if len(made) != 1 else ''} consulted. "
             f"Responses are due by {made[0].due_on:%-d %B %Y}.",
         )
-    for c in consulted.already_open:
-        (messages.success if not made else messages.info)(
+    if consulted.already_open:
+        # One neutral banner: nothing went wrong, and nothing new was done for these schools.
+        lines = [
+            f"{c.provider.name}, consulted on {c.sent_on:%-d %B %Y}" for c in consulted.already_open
+        ]
+        messages.info(
             request,
-            f"{c.provider.name} was already consulted on {c.sent_on:%-d %B %Y} and is awaiting "
-            "a response: not consulted again.",
+            "\n".join(
+                ["Already consulted and awaiting a response, so not consulted again:", *lines]
+            ),
+            extra_tags="list",
         )
     no_contact = [c.provider.name for c in made if not c.contact_email]
     if no_contact:
@@ -221,13 +228,15 @@ def _unsent_warning(request: HttpRequest, consultations: list[Consultation]) -> 
 @audit.reads_child()
 def child_consultations(request: HttpRequest, child_ref: str) -> HttpResponse:
     child = _child(child_ref)
+    unsent = list(consultation_selectors.emails_unsent_of_child(child))
     return render(
         request,
         "dps/child_consultations.html",
         {
             "child": child,
             "consultations": list(consultation_selectors.consultations_of(child)),
-            "unsent_emails": list(consultation_selectors.emails_unsent_of_child(child)),
+            "unsent_emails": unsent,
+            "unsent_packs": {e.consultation_id for e in unsent if e.kind == PACK},
             "today": timezone.localdate(),
             "nav_section": "children",
         },
@@ -243,6 +252,7 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     version = {"version": consultation.version}
+    unsent = [e for e in consultation.emails.all() if e.unsent]
     return render(
         request,
         "dps/consultation_detail.html",
@@ -254,7 +264,8 @@ def _detail_page(
             "contact_form": contact_form
             or ContactForm(initial={**version, "contact_email": consultation.contact_email}),
             "version": consultation.version,
-            "unsent_emails": [e for e in consultation.emails.all() if e.unsent],
+            "unsent_emails": unsent,
+            "pack_unsent": any(e.kind == PACK for e in unsent),
             "today": timezone.localdate(),
             "nav_section": "children",
         },

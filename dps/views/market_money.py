@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import calendar, idempotency, roles
+from core import audit, calendar, idempotency, roles
 from core.editing import versioned_save
 from core.errors import DomainError
 from core.pagination import page_of
@@ -491,6 +491,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required(roles.MANAGE_DPS, raise_exception=True)
+@audit.reads_list("Attendance and penalties")
 def attendance(request: HttpRequest) -> HttpResponse:
     form = AttendanceYearForm(request.GET or None)
     years = selectors.attendance_years()

@@ -10,7 +10,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from core.forms import GovukDateField, MoneyField
+from core.forms import GovukDateField, MoneyField, WholeNumberField
 from core.money import parse_money, read_money
 from panel.forms import DecisionForm, RequestForm
 from panel.models import PanelRequest
@@ -270,3 +270,22 @@ def test_a_percentage_is_not_an_amount_of_money():
 
     with pytest.raises(ValueError, match="percentage"):
         parse_money("50%")
+
+
+class Ages(forms.Form):
+    age = WholeNumberField(label="Age", required=False, minimum=0, maximum=25)
+
+
+@pytest.mark.parametrize("typed", ["-1", "26", "11.5", "eleven", "99999999999999999999"])
+def test_a_whole_number_out_of_range_or_not_whole_is_refused_naming_the_field(typed):
+    form = Ages({"age": typed})
+
+    assert not form.is_valid()
+    assert form.errors["age"] == ["Enter an age between 0 and 25"]
+
+
+def test_a_whole_number_in_range_is_read_with_spaces_around_it():
+    form = Ages({"age": " 11 "})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["age"] == 11

@@ -82,7 +82,9 @@ def consult_at_once(user) -> dict:
     return {
         "statuses": sorted(status for status, _, _ in answers),
         "consulted_pages": sum(" schools consulted." in shown for _, _, shown in answers),
-        "already_pages": sum("was already consulted on" in shown for _, _, shown in answers),
+        "already_pages": sum(
+            "Already consulted and awaiting a response" in shown for _, _, shown in answers
+        ),
         "consultations_per_school": sorted(
             Consultation.objects.filter(child=child, provider=s).count() for s in schools
         ),

@@ -37,7 +37,7 @@ def _schools(*names: str):
 
 @pytest.mark.django_db(transaction=True)
 def test_consulting_with_the_mail_server_down_saves_and_lists_the_unsent_emails(
-    officer, officer_client, child
+    officer, officer_client, admin_client, child
 ):
     schools = _schools("Ash", "Birch", "Cedar")
     services.shortlist_add(child=child, providers=schools, user=officer)
@@ -64,13 +64,22 @@ def test_consulting_with_the_mail_server_down_saves_and_lists_the_unsent_emails(
     consultation = Consultation.objects.get(child=child, provider=schools[0])
     detail = officer_client.get(f"/dps/consultations/{consultation.pk}/").content.decode()
     assert "1 email to the school has not been sent yet" in detail
-    assert "ConnectionRefusedError" in detail
+    assert "ConnectionRefusedError" not in detail
+    assert "Technical detail" not in detail
+    assert "Consulted on" in detail
+    assert "Email not sent yet" in detail
+    assert page.count("Email not sent yet") == 3  # each consultation in the table says so
+    assert ">Sent<" not in page
+    as_admin = admin_client.get(f"/dps/consultations/{consultation.pk}/").content.decode()
+    assert "Technical detail</span></summary>" in as_admin
+    assert "ConnectionRefusedError" in as_admin
 
     # The mail server is back: the officer tries again, and each school gets its pack once.
     retry_url = f"/dps/children/{child.child_ref}/consultations/emails/retry/"
     page = officer_client.post(retry_url, follow=True).content.decode()
     assert "3 emails sent." in page
     assert "not been sent yet" not in page
+    assert "Email not sent yet" not in page
     assert sorted(m.to[0] for m in mail.outbox) == [s.sen_contact_email for s in schools]
     page = officer_client.post(retry_url, follow=True).content.decode()
     assert "nothing to send again" in page

@@ -256,6 +256,18 @@ def test_pages_of_the_journey_open(officer_client, child):
         assert officer_client.get(url).status_code == 200, url
 
 
+@pytest.mark.parametrize("typed", ["-1", "0", "12345", "123456789", "urn"])
+def test_a_school_urn_that_cannot_be_one_asks_for_6_or_7_digits(officer_client, child, typed):
+    response = officer_client.post(
+        f"/dps/children/{child.child_ref}/shortlist/add/", {"school_urn": typed}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a URN of 6 or 7 digits" in page
+    assert "Ensure this value" not in page
+
+
 def test_hostile_response_input_is_refused_beside_the_field(officer_client, child):
     consultation = ConsultationFactory(child=child, sent_on=dt.date(2026, 1, 5))
     response = officer_client.post(
@@ -330,3 +342,22 @@ def test_panel_request_shows_suitability_warnings_for_its_school(officer_client)
     assert "Sex of entry: the school takes girls only." in page
     assert "Need not met: the school does not list ASD." in page
     assert "Not on the DPS." in page
+
+
+def test_schools_already_consulted_are_listed_in_one_neutral_banner(officer, officer_client, child):
+    schools = [_dps_school("Ash School"), _dps_school("Birch School")]
+    services.shortlist_add(child=child, providers=schools, user=officer)
+    data = {"urn": [str(s.urn) for s in schools], "attendance_pattern": "day"}
+    url = f"/dps/children/{child.child_ref}/consult/"
+    officer_client.post(url, data, follow=True)  # its banner shown and gone
+
+    page = officer_client.post(url, data, follow=True).content.decode()
+
+    assert page.count("govuk-notification-banner__title") == 1
+    assert "govuk-notification-banner--success" not in page
+    assert ">Success<" not in page
+    assert "Already consulted and awaiting a response, so not consulted again:" in page
+    consulted_on = Consultation.objects.filter(child=child).first().sent_on
+    for school in schools:
+        assert f"<li>{school.name}, consulted on {consulted_on:%-d %B %Y}</li>" in page
+    assert Consultation.objects.filter(child=child).count() == 2

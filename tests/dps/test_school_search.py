@@ -156,6 +156,23 @@ def test_bad_filter_is_shown_beside_its_field_not_a_500(officer_client):
     assert "Distance must be a number" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("age=26", "Enter an age between 0 and 25"),
+        ("age=six", "Enter an age between 0 and 25"),
+        ("ncy=22", "Enter a national curriculum year between -4 and 21"),
+        ("ncy=1.5", "Enter a national curriculum year between -4 and 21"),
+    ],
+)
+def test_an_age_or_year_out_of_range_says_which_and_the_range(officer_client, query, message):
+    page = officer_client.get(f"/dps/search/?{query}").content.decode()
+
+    assert message in page
+    assert "Ensure this value" not in page
+    assert "Enter a whole number" not in page
+
+
 def _world(size: int) -> str:
     lot = LotFactory()
     child = ChildFactory(easting=HOME[0], northing=HOME[1])
