@@ -1,8 +1,8 @@
 """Reads for reporting: dashboards read the latest stored snapshot and never compute on request.
 
 `dashboard_view` turns one stored snapshot into what a page (or a download) shows: the year the
-user chose, rows filtered by need, setting group and district, small numbers suppressed for
-people without casework, and labels for codes. Filtering and labelling stored rows is all it does.
+user chose, rows filtered by need, setting group and district, disclosure control for people
+without casework (`disclose_table`), and labels for codes. Filtering and labelling stored rows is all it does.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .dashboards import (
     DATE,
     DAYS,
     GROUP,
+    INDEX,
     MONEY,
     NEED,
     NUMBER,
@@ -38,7 +39,7 @@ from .models import DashboardSnapshot
 
 GROUP_LABELS = dict(rules.SETTING_GROUP_CHOICES) | {"all": "All settings"}
 NEED_LABELS = dict(rules.NEED_TYPES)
-NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER)
+NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER, INDEX)
 DEFAULT_TOP = 10
 
 
@@ -150,6 +151,73 @@ def chosen_year(data: dict[str, Any], requested: int | None) -> int | None:
     return default if default in years else years[-1]
 
 
+def _district_lines(
+    table: Table, rows: list[dict[str, Any]]
+) -> list[tuple[list[disclosure.Cell], disclosure.Cell | None]]:
+    """The sums a reader of `table` can see or work out, as lines for `disclose_rows`: each
+    count column within a district (its total is a headline figure or the county's rows), and,
+    for a table broken down by district, each row's count across the districts against the
+    county's row (every district of a need and setting group adds up to the county's figure)."""
+    counts = table.count_keys
+    lines: list[tuple[list[disclosure.Cell], disclosure.Cell | None]] = []
+    by_district: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_district.setdefault(str(row.get("district", "")), []).append(index)
+    for indexes in by_district.values():
+        lines += [([(index, field) for index in indexes], None) for field in counts]
+    if table.by_district:
+        keys = [key for key in table.key_columns if key != "district"]
+        county: dict[tuple[Any, ...], int] = {}
+        districts: dict[tuple[Any, ...], list[int]] = {}
+        for index, row in enumerate(rows):
+            name = tuple(row.get(key) for key in keys)
+            if row.get("district", ""):
+                districts.setdefault(name, []).append(index)
+            else:
+                county[name] = index
+        for name, indexes in districts.items():
+            total = county.get(name)
+            lines += [
+                (
+                    [(index, field) for index in indexes],
+                    (total, field) if total is not None else None,
+                )
+                for field in counts
+            ]
+    return lines
+
+
+def disclose_table(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A whole stored table (every district) as people without casework see it: one rule for
+    the page, its chart, its downloads and `report --suppress` (`core.disclosure.disclose_rows`).
+    Suppression is decided on the whole table, so a filter only picks rows of it: no choice of
+    need, setting group, district or top N shows a figure another choice hides."""
+    kinds = {column.key: column.kind for column in table.columns}
+    shown = disclosure.disclose_rows(
+        rows,
+        counts=table.count_keys,
+        rests_on=table.rests_on,
+        money_fields=tuple(key for key, kind in kinds.items() if kind == MONEY),
+        shares=tuple(key for key, kind in kinds.items() if kind == SHARE),
+        percents=tuple(key for key, kind in kinds.items() if kind == PERCENT),
+        lines=_district_lines(table, rows),
+    )
+    if table.id == "concentration":
+        shown = _ranked_without_hidden(shown)
+    return shown
+
+
+def _ranked_without_hidden(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Providers whose spend is shown, ranked among themselves; those whose spend is hidden
+    after them, ranked `c`: a hidden spend keeps no place between two figures shown."""
+    shown = [row for row in rows if row.get("spend") != disclosure.SUPPRESSED]
+    hidden = [row for row in rows if row.get("spend") == disclosure.SUPPRESSED]
+    return [
+        *({**row, "rank": rank} for rank, row in enumerate(shown, start=1)),
+        *({**row, "rank": disclosure.SUPPRESSED} for row in hidden),
+    ]
+
+
 def table_rows(
     dashboard: Dashboard,
     table: Table,
@@ -158,13 +226,16 @@ def table_rows(
     *,
     suppress: bool,
 ) -> list[dict[str, Any]]:
-    """The table's stored rows for the chosen year, filtered, rebased and suppressed."""
+    """The table's stored rows for the chosen year, disclosed (for people without casework),
+    then filtered and rebased."""
     source = (
         _year_section(data, filters.fy or 0).get("tables", {})
         if table.per_year
         else data.get("tables", {})
     )
     rows: list[dict[str, Any]] = list(source.get(table.id, []))
+    if suppress:
+        rows = disclose_table(table, rows)
     keys = {column.key for column in table.columns}
     if table.by_district:
         rows = [row for row in rows if row.get("district", "") == filters.district]
@@ -176,10 +247,6 @@ def table_rows(
         rows = rows[: filters.top]
     if table.id == "growth" and rows:
         rows = metrics.rebase(rows, filters.base or rows[0]["date"])
-    if suppress:
-        rows = disclosure.suppress_rows(
-            rows, count_fields=table.count_keys, figure_fields=table.figure_keys
-        )
     return rows
 
 
@@ -321,11 +388,7 @@ def figures_view(
         source = year_figures if figure.per_year else data.get("figures", {})
         value = source.get(figure.key)
         if suppress:
-            small = disclosure.is_small_number
-            if (figure.kind == COUNT and small(value)) or (
-                figure.count and small(source.get(figure.count))
-            ):
-                value = disclosure.SUPPRESSED
+            value = disclose_figure(figure.kind, value, source.get(figure.count or ""))
         link = f"#table-{figure.table}"
         if casework and figure.register_group is not None:
             link = register_url(figure.register_group, active_on)
@@ -338,6 +401,22 @@ def figures_view(
             }
         )
     return result
+
+
+def disclose_figure(kind: str, value: Any, count: Any = None) -> Any:
+    """A headline figure as people without casework see it, by the rule of the tables: `c` when
+    it is a small count or rests on one (`count`), else rounded like a cell of its kind."""
+    if disclosure.is_small_number(count) or (kind == COUNT and disclosure.is_small_number(value)):
+        return disclosure.SUPPRESSED
+    if kind == COUNT:
+        return disclosure.round_count(value)
+    if kind == MONEY:
+        return disclosure.round_money(value)
+    if kind == SHARE:
+        return disclosure.round_share(value)
+    if kind == PERCENT:
+        return disclosure.round_percent(value)
+    return value
 
 
 def dashboard_page(
