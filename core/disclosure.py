@@ -300,6 +300,7 @@ def disclose_rows(
     shares: tuple[str, ...] = (),
     percents: tuple[str, ...] = (),
     lines: list[tuple[list[Cell], Cell | None]] | None = None,
+    row_count: str | None = None,
 ) -> list[dict[str, Any]]:
     """`rows` as people without casework see them, on a page, in a chart, a download or a report.
 
@@ -312,8 +313,9 @@ def disclose_rows(
     - counts are rounded to the nearest 5, `money_fields` to the nearest £5,000, `shares`
       (fractions) and `percents` to whole percents.
 
-    Lines name cells as (row index, field); by default each count column is a line against its
-    total, shown elsewhere."""
+    `row_count` (the children a row covers) decides for the whole row: when it is hidden, so is
+    every other count of the row but zeros. Lines name cells as (row index, field); by default
+    each count column is a line against its total, shown elsewhere."""
     if lines is None:
         lines = [([(index, field) for index in range(len(rows))], None) for field in counts]
     small = {
@@ -327,7 +329,17 @@ def disclose_rows(
         found = rows[cell[0]].get(cell[1])
         return float(found) if isinstance(found, numbers.Real | Decimal) else 0.0
 
-    hidden = protect_lines(value, lines, small)
+    def whole_rows(cells: set[Cell]) -> set[Cell]:
+        if row_count is None:
+            return cells
+        rows_hidden = {index for index, field in cells if field == row_count}
+        return cells | {
+            (index, field) for index in rows_hidden for field in counts if value((index, field))
+        }
+
+    hidden = protect_lines(value, lines, whole_rows(small))
+    while (grown := whole_rows(hidden)) != hidden:
+        hidden = protect_lines(value, lines, grown)
     shown_rows = []
     for index, row in enumerate(rows):
         shown = dict(row)

@@ -16,7 +16,7 @@ from django.conf import settings
 from core import calendar, disclosure
 from core.registry import register_report
 
-from . import dashboards, loader, metrics, selectors
+from . import builders, dashboards, loader, metrics, selectors
 
 Rows = list[dict[str, Any]]
 
@@ -38,9 +38,21 @@ def _suppressed(rows: Rows, suppress: bool, dashboard: dashboards.Dashboard, tab
     money_fields=("spend", "avg_annual_cost"),
 )
 def spend_report(*, fy: int, as_of: dt.date | None, suppress: bool = False, **_: Any) -> Rows:
-    placements = metrics.add_child_details(loader.load_placements(), loader.load_ehcps())
-    rows = metrics.spend_by_need_and_group(placements, fy, _as_of(fy, as_of))
-    return _suppressed(rows, suppress, dashboards.SPEND, "need_group")
+    placements = metrics.add_child_details(
+        loader.load_placements(), loader.load_ehcps(), loader.load_children()
+    )
+    # Disclosed with the districts' rows, as the page is: the same cells are hidden.
+    rows = _suppressed(
+        builders.spend_rows(placements, fy, _as_of(fy, as_of)),
+        suppress,
+        dashboards.SPEND,
+        "need_group",
+    )
+    return [
+        {key: value for key, value in row.items() if key != "district"}
+        for row in rows
+        if not row["district"]
+    ]
 
 
 @register_report(

@@ -22,6 +22,7 @@ from placements import rules
 
 from . import metrics
 from .dashboards import (
+    CHILDREN,
     COUNT,
     DATE,
     DAYS,
@@ -201,6 +202,7 @@ def disclose_table(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
         shares=tuple(key for key, kind in kinds.items() if kind == SHARE),
         percents=tuple(key for key, kind in kinds.items() if kind == PERCENT),
         lines=_district_lines(table, rows),
+        row_count=CHILDREN if CHILDREN in table.count_keys else None,
     )
     if table.id == "concentration":
         shown = _ranked_without_hidden(shown)
@@ -272,7 +274,7 @@ def _chart(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
             labels.append(text)
         for key, _ in spec.series:
             value = row.get(key)
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                 number = float(value) * (100 if kinds.get(key) == SHARE else 1)
                 values[key][text] = (values[key].get(text) or 0.0) + number
             else:
