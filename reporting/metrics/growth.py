@@ -6,9 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from placements import rules
-
 from core.disclosure import SUPPRESSED
+from placements import rules
 
 from .common import active, share
 

@@ -129,7 +129,7 @@ def test_a_row_of_ended_placements_is_small_by_its_children(county, manager_clie
     semh = next(row for row in manager if row[0].startswith("SEMH"))
     assert semh[2:] == ["c", "0", "c", "–"]  # one child, no placement active: spend hidden
     exact = next(row for row in officer if row[0].startswith("SEMH"))
-    assert exact[2:4] == ["1", "0"] and exact[4] == "£24,400"  # 122 days at £73,000
+    assert exact[2:5] == ["1", "0", "£24,400"]  # 122 days at £73,000
 
 
 def test_a_single_placement_row_is_hidden(county, manager_client, officer_client):
@@ -162,8 +162,9 @@ def test_districts_subtracted_from_the_county_recover_nothing(county, manager_cl
             for count in row[2:4]:
                 assert count == "c" or int(count) % 5 == 0
             assert row[4] == "c" or Decimal(row[4]) % 5000 == 0
-    everything = "".join(str(tables))
-    assert "75549" not in everything and "18887" not in everything
+    everything = str(tables)
+    assert "75549" not in everything
+    assert "18887" not in everything
 
 
 def test_a_hidden_providers_spend_keeps_no_rank(county, manager_client, officer_client):
@@ -175,7 +176,7 @@ def test_a_hidden_providers_spend_keeps_no_rank(county, manager_client, officer_
             assert row[0] == "c"
     shown = [row for row in manager if row[3] != "c"]
     assert [row[0] for row in shown] == [str(rank) for rank in range(1, len(shown) + 1)]
-    assert manager.index(shown[-1]) < len(shown) if shown else True
+    assert [row[3] == "c" for row in manager] == sorted(row[3] == "c" for row in manager)
 
 
 def test_casework_months_with_many_consultations_are_shown(manager_client, officer_client):
