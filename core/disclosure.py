@@ -45,9 +45,12 @@ def shown_count(count: Any, user: Any) -> Any:
     else `c` when it is small, and otherwise rounded to the nearest 5 (docs/security.md)."""
     if sees_small_numbers(user):
         return count
-    if is_small_number(count):
-        return SUPPRESSED
-    return round_count(count)
+    return disclose_count(count)
+
+
+def disclose_count(count: Any) -> Any:
+    """A count as people without casework see it: `c` when small, else to the nearest 5."""
+    return SUPPRESSED if is_small_number(count) else round_count(count)
 
 
 def suppress_row(

@@ -74,8 +74,9 @@ def test_manager_sees_places_and_children_with_small_numbers_suppressed(manager_
     assert srp_now["children"] == "c"  # 3 children: suppressed for a manager
     assert srp_now["free"] is None  # and nothing that would give it away
     inmss_now = page.context["inmss_rows"][0]
-    assert inmss_now["baseline"] == 12
-    assert inmss_now["baseline_cost"] == 600000.0
+    # 12 children, rounded to 10; their cost from the figure shown, to the nearest £5,000.
+    assert inmss_now["baseline"] == 10
+    assert inmss_now["baseline_cost"] == 500000.0
     assert "Figures as of 1 November 2025" in page.content.decode()
     assert page.context["mape"]  # the back-test ran on 2023/24 and 2024/25
     assert page.context["last_test_year"] == "2025/26"
@@ -100,7 +101,7 @@ def test_filters_in_the_url_and_bad_values_do_not_break_the_page(manager_client)
     assert page.context["inmss_rows"][0]["baseline"] == 0
     page = manager_client.get(URL, {"need": "NOPE", "phase": "<b>", "scenario": "x"})
     assert page.status_code == 200
-    assert page.context["inmss_rows"][0]["baseline"] == 12
+    assert page.context["inmss_rows"][0]["baseline"] == 10  # 12, rounded to 5
 
 
 def test_manager_adds_scenario_and_sees_inmss_fall_against_baseline(manager_client):
@@ -204,7 +205,7 @@ def test_csv_download_suppresses_for_managers(manager_client):
     header, *lines = text.splitlines()
     assert header == "academic_year,setting_group,need,capacity,demand,forecast"
     assert "2025/26,srp,ALL,20,c,c" in lines
-    assert "2025/26,inmss,ALL,,12.0,12.0" in lines
+    assert "2025/26,inmss,ALL,,10,10" in lines  # 12 children, rounded to 5
     xlsx = manager_client.get("/dashboards/sufficiency/download.xlsx")
     assert xlsx.status_code == 200
     assert manager_client.get("/dashboards/sufficiency/download.pdf").status_code == 404
