@@ -114,33 +114,36 @@ def protect_lines(
         for cell in [*members, *([total] if total is not None else [])]:
             lines_of.setdefault(cell, []).append(index)
 
-    def line_cells(index: int) -> list[Cell]:
-        members, total = lines[index]
-        return [*members, *([total] if total is not None else [])]
-
-    def hidden_in(index: int) -> int:
-        return sum(cell in suppressed for cell in line_cells(index))
+    # How many hidden cells each line holds, kept as cells are hidden (tables run to thousands
+    # of rows on a national dataset, and this runs on each page view).
+    hidden_count = [0] * len(lines)
+    for cell in suppressed:
+        for index in lines_of.get(cell, []):
+            hidden_count[index] += 1
 
     def lone_lines(cell: Cell) -> int:
-        return sum(hidden_in(index) == 1 for index in lines_of.get(cell, []))
+        return sum(hidden_count[index] == 1 for index in lines_of.get(cell, []))
 
     pending = list(range(len(lines)))
     while pending:
         index = pending.pop()
-        if hidden_in(index) != 1:
+        if hidden_count[index] != 1:
             continue
         members, total = lines[index]
-        shown = sorted(
+        candidate = min(
             (cell for cell in members if cell not in suppressed and value(cell) > 0),
             key=lambda cell: (-lone_lines(cell), value(cell), cell[0], str(cell[1])),
+            default=None,
         )
-        if shown:
-            chosen = shown[0]
+        if candidate is not None:
+            chosen = candidate
         elif total is not None and total not in suppressed and value(total) > 0:
             chosen = total
         else:
             continue
         suppressed.add(chosen)
+        for other in lines_of.get(chosen, []):
+            hidden_count[other] += 1
         pending.extend(lines_of.get(chosen, []))
     return suppressed
 

@@ -220,6 +220,26 @@ def _ranked_without_hidden(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+_DISCLOSED: OrderedDict[tuple[str, int], tuple[list[dict[str, Any]], list[dict[str, Any]]]] = (
+    OrderedDict()
+)
+
+
+def _disclosed_kept(table: Table, stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`disclose_table` of a stored table, kept while its decoded snapshot is (`_DECODED`): a
+    national Spend table runs to thousands of rows, and each page view and download reads it."""
+    key = (table.id, id(stored))
+    kept = _DISCLOSED.get(key)
+    if kept is not None and kept[0] is stored:
+        _DISCLOSED.move_to_end(key)
+        return kept[1]
+    shown = disclose_table(table, stored)
+    _DISCLOSED[key] = (stored, shown)
+    while len(_DISCLOSED) > _DECODED_KEPT * 4:
+        _DISCLOSED.popitem(last=False)
+    return shown
+
+
 def table_rows(
     dashboard: Dashboard,
     table: Table,
@@ -235,9 +255,8 @@ def table_rows(
         if table.per_year
         else data.get("tables", {})
     )
-    rows: list[dict[str, Any]] = list(source.get(table.id, []))
-    if suppress:
-        rows = disclose_table(table, rows)
+    stored: list[dict[str, Any]] = source.get(table.id, [])
+    rows = _disclosed_kept(table, stored) if suppress else list(stored)
     keys = {column.key for column in table.columns}
     if table.by_district:
         rows = [row for row in rows if row.get("district", "") == filters.district]
