@@ -35,6 +35,9 @@ class Column:
     rests_on: str | None = None
     """For a figure: the count of its row it rests on (hidden with it); None for the table's
     default, "" for none (a budget is no count of children)."""
+    ratio_of: tuple[str, str] | None = None
+    """For a share: (numerator, denominator) of its row, so that people without casework get it
+    from the figures they are shown (rounded), not from the exact counts."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,9 @@ PROVIDERS = Dashboard(
                 Column("end_date", "Ends", DATE),
                 Column("places_reserved", "Places reserved", NUMBER),
                 Column("places_used", "Places used", COUNT),
-                Column("utilisation", "Utilisation", SHARE),
+                Column(
+                    "utilisation", "Utilisation", SHARE, ratio_of=("places_used", "places_reserved")
+                ),
                 Column("value", "Contract value a year", MONEY, rests_on=""),
             ),
             per_year=False,
@@ -378,7 +383,7 @@ GROWTH = Dashboard(
                 Column("date", "On", DATE),
                 Column("inmss_placements", "INMSS placements", COUNT),
                 Column("ehcps", "Active EHCPs", COUNT),
-                Column("share", "Share", SHARE),
+                Column("share", "Share", SHARE, ratio_of=("inmss_placements", "ehcps")),
             ),
             Chart("line", "date", (("share", "INMSS share of EHCPs"),)),
             per_year=False,

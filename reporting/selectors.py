@@ -204,6 +204,15 @@ def disclose_table(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
         lines=_district_lines(table, rows),
         row_count=CHILDREN if CHILDREN in table.count_keys else None,
     )
+    for column in table.columns:
+        if column.ratio_of is not None:
+            numerator, denominator = column.ratio_of
+            for row in shown:
+                if row.get(column.key) not in (None, disclosure.SUPPRESSED):
+                    percent = disclosure.rounded_percent(row[numerator], row[denominator])
+                    row[column.key] = (
+                        percent if percent in (None, disclosure.SUPPRESSED) else (percent / 100)
+                    )
     if table.id == "concentration":
         shown = _ranked_without_hidden(shown)
     return shown
