@@ -45,9 +45,12 @@ def shown_count(count: Any, user: Any) -> Any:
     else `c` when it is small, and otherwise rounded to the nearest 5 (docs/security.md)."""
     if sees_small_numbers(user):
         return count
-    if is_small_number(count):
-        return SUPPRESSED
-    return round_count(count)
+    return disclose_count(count)
+
+
+def disclose_count(count: Any) -> Any:
+    """A count as people without casework see it: `c` when small, else to the nearest 5."""
+    return SUPPRESSED if is_small_number(count) else round_count(count)
 
 
 def suppress_row(
@@ -95,6 +98,56 @@ def _lines(
     return lines
 
 
+def protect_lines(
+    value: Any, lines: list[tuple[list[Cell], Cell | None]], suppressed: set[Cell]
+) -> set[Cell]:
+    """`suppressed` grown until no line gives a `c` away (DfE's secondary suppression).
+
+    Each line is a sum the reader can see or work out: (its cells, its total cell), the total
+    None when it is shown elsewhere (a headline figure, the county's row). A line holding exactly
+    one `c` gives it away, so the smallest count still shown in it is hidden too (never a zero:
+    zeros are always shown), first one whose other line also holds a lone `c`, so that one more
+    `c` protects both; when only zeros are left, the line's total. `value(cell)` is the count."""
+    suppressed = set(suppressed)
+    lines_of: dict[Cell, list[int]] = {}
+    for index, (members, total) in enumerate(lines):
+        for cell in [*members, *([total] if total is not None else [])]:
+            lines_of.setdefault(cell, []).append(index)
+
+    # How many hidden cells each line holds, kept as cells are hidden (tables run to thousands
+    # of rows on a national dataset, and this runs on each page view).
+    hidden_count = [0] * len(lines)
+    for cell in suppressed:
+        for index in lines_of.get(cell, []):
+            hidden_count[index] += 1
+
+    def lone_lines(cell: Cell) -> int:
+        return sum(hidden_count[index] == 1 for index in lines_of.get(cell, []))
+
+    pending = list(range(len(lines)))
+    while pending:
+        index = pending.pop()
+        if hidden_count[index] != 1:
+            continue
+        members, total = lines[index]
+        candidate = min(
+            (cell for cell in members if cell not in suppressed and value(cell) > 0),
+            key=lambda cell: (-lone_lines(cell), value(cell), cell[0], str(cell[1])),
+            default=None,
+        )
+        if candidate is not None:
+            chosen = candidate
+        elif total is not None and total not in suppressed and value(total) > 0:
+            chosen = total
+        else:
+            continue
+        suppressed.add(chosen)
+        for other in lines_of.get(chosen, []):
+            hidden_count[other] += 1
+        pending.extend(lines_of.get(chosen, []))
+    return suppressed
+
+
 def secondary_suppression(
     table: list[dict[str, Any]],
     *,
@@ -117,42 +170,14 @@ def secondary_suppression(
     }
     suppressed = {cell for cell in cells if is_small_number(table[cell[0]][cell[1]])}
     suppressed |= set(hidden or ())
-    lines = _lines(
-        n_rows, count_fields, has_total_row=has_total_row, row_total_field=row_total_field
+    lines: list[tuple[list[Cell], Cell | None]] = list(
+        _lines(n_rows, count_fields, has_total_row=has_total_row, row_total_field=row_total_field)
     )
 
     def value(cell: Cell) -> float:
         return float(table[cell[0]][cell[1]] or 0)
 
-    def lone_lines(cell: Cell) -> int:
-        return sum(
-            cell in [*members, total]
-            and sum(other in suppressed for other in [*members, total]) == 1
-            for members, total in lines
-        )
-
-    changed = True
-    while changed:
-        changed = False
-        for members, total in lines:
-            line = [*members, total]
-            if sum(cell in suppressed for cell in line) != 1:
-                continue
-            # Hide the smallest count still shown in the line (never a zero: zeros are always
-            # shown), first one whose other line also holds a lone `c`, so that one more `c`
-            # protects both; when only zeros are left, hide the line's total.
-            shown = sorted(
-                (cell for cell in members if cell not in suppressed and value(cell) > 0),
-                key=lambda cell: (-lone_lines(cell), value(cell), cell[0], str(cell[1])),
-            )
-            if shown:
-                suppressed.add(shown[0])
-            elif total not in suppressed and value(total) > 0:
-                suppressed.add(total)
-            else:
-                continue
-            changed = True
-    return suppressed
+    return protect_lines(value, lines, suppressed)
 
 
 def suppress_table(
@@ -253,3 +278,90 @@ def disclose_figures(
         percent = rounded_percent(shown[numerator], shown[denominator])
         shown[name] = percent if percent in (None, SUPPRESSED) else Decimal(percent) / 100
     return shown
+
+
+# --- One table as people without casework see it ------------------------------------------------
+
+
+def round_percent(value: Any) -> Any:
+    """A percent (0 to 100) to a whole number, half up; `c`, blanks and None pass through."""
+    if not isinstance(value, numbers.Real | Decimal) or isinstance(value, bool):
+        return value
+    return int(money.round_half_up(Decimal(str(value))))
+
+
+def round_share(value: Any) -> Any:
+    """A share (a fraction of 1) to a whole percent, half up; `c`, blanks and None pass through."""
+    if not isinstance(value, numbers.Real | Decimal) or isinstance(value, bool):
+        return value
+    return float(money.round_half_up(Decimal(str(value)) * 100) / 100)
+
+
+def disclose_rows(
+    rows: list[dict[str, Any]],
+    *,
+    counts: list[str],
+    rests_on: dict[str, str],
+    money_fields: tuple[str, ...] = (),
+    shares: tuple[str, ...] = (),
+    percents: tuple[str, ...] = (),
+    lines: list[tuple[list[Cell], Cell | None]] | None = None,
+    row_count: str | None = None,
+) -> list[dict[str, Any]]:
+    """`rows` as people without casework see them, on a page, in a chart, a download or a report.
+
+    - a count from 1 to the threshold is `c` (primary suppression);
+    - more counts are hidden until no line (a sum the reader sees or can work out: a column
+      against its headline total, the districts against the county) gives a `c` away;
+    - every other figure rests on one count of its row (`rests_on`: the children its spend
+      covers, the placements its average is over; "" for none): `c` when that count is hidden,
+      or missing;
+    - counts are rounded to the nearest 5, `money_fields` to the nearest £5,000, `shares`
+      (fractions) and `percents` to whole percents.
+
+    `row_count` (the children a row covers) decides for the whole row: when it is hidden, so is
+    every other count of the row but zeros. Lines name cells as (row index, field); by default
+    each count column is a line against its total, shown elsewhere."""
+    if lines is None:
+        lines = [([(index, field) for index in range(len(rows))], None) for field in counts]
+    small = {
+        (index, field)
+        for index, row in enumerate(rows)
+        for field in counts
+        if is_small_number(row.get(field))
+    }
+
+    def value(cell: Cell) -> float:
+        found = rows[cell[0]].get(cell[1])
+        return float(found) if isinstance(found, numbers.Real | Decimal) else 0.0
+
+    def whole_rows(cells: set[Cell]) -> set[Cell]:
+        if row_count is None:
+            return cells
+        rows_hidden = {index for index, field in cells if field == row_count}
+        return cells | {
+            (index, field) for index in rows_hidden for field in counts if value((index, field))
+        }
+
+    hidden = protect_lines(value, lines, whole_rows(small))
+    while (grown := whole_rows(hidden)) != hidden:
+        hidden = protect_lines(value, lines, grown)
+    shown_rows = []
+    for index, row in enumerate(rows):
+        shown = dict(row)
+        for field in counts:
+            if field in shown:
+                shown[field] = SUPPRESSED if (index, field) in hidden else round_count(row[field])
+        for field, base in rests_on.items():
+            if field not in shown:
+                continue
+            if base and ((index, base) in hidden or row.get(base) is None):
+                shown[field] = None if row[field] is None else SUPPRESSED
+            elif field in money_fields:
+                shown[field] = round_money(row[field])
+            elif field in shares:
+                shown[field] = round_share(row[field])
+            elif field in percents:
+                shown[field] = round_percent(row[field])
+        shown_rows.append(shown)
+    return shown_rows

@@ -97,6 +97,19 @@ def build_budget(frames: Frames, as_of: dt.date) -> Data:
     return data
 
 
+def spend_rows(placements: pd.DataFrame, fy: int, on: dt.date) -> list[dict]:
+    """The Spend table by need and setting group: every district together (`district` ""),
+    then each district where the child's is recorded."""
+    everyone = metrics.spend_by_need_and_group(placements, fy, on)
+    known = _known(placements)
+    by_district = (
+        metrics.spend_by_need_and_group(known, fy, on, by=("district",))
+        if _districts(placements)
+        else []
+    )
+    return _everyone(everyone) + by_district
+
+
 def build_spend(frames: Frames, as_of: dt.date) -> Data:
     years = recent_years(as_of)
     data = _base(as_of, years)
@@ -106,11 +119,8 @@ def build_spend(frames: Frames, as_of: dt.date) -> Data:
     known = _known(placements)
     for fy in years:
         on = active_on(fy, as_of)
-        everyone = metrics.spend_by_need_and_group(placements, fy, on)
-        by_district = (
-            metrics.spend_by_need_and_group(known, fy, on, by=("district",)) if districts else []
-        )
-        rows = _everyone(everyone) + by_district
+        rows = spend_rows(placements, fy, on)
+        everyone = [row for row in rows if not row["district"]]
         count = sum(row["placements"] for row in everyone)
         active_cost = sum((row["avg_annual_cost"] or 0) * row["placements"] for row in everyone)
         inmss = [row for row in everyone if row["setting_group"] == rules.INMSS]

@@ -2,8 +2,10 @@
 charts and the filters that apply. The snapshot holds only the numbers; labels live here, so a
 page and its downloads describe a table the same way.
 
-Column kinds decide formatting and suppression: `count` columns are the small numbers; `money`,
-`share`, `percent` and `days` are the figures hidden with them on the same row (DESIGN §3).
+Column kinds decide formatting and disclosure (`core.disclosure.disclose_rows`, docs/security.md):
+`count` columns are the small numbers; `money`, `share`, `percent`, `index` and `days` are figures,
+each resting on one count of its row (`Column.rests_on`: by default the children the row covers,
+else the table's first count) and hidden with it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ DATE = "date"
 GROUP = "setting_group"
 NEED = "need"
 NUMBER = "number"
-FIGURE_KINDS = (MONEY, SHARE, PERCENT, DAYS)
+INDEX = "index"
+FIGURE_KINDS = (MONEY, SHARE, PERCENT, DAYS, INDEX)
+CHILDREN = "children"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class Column:
     key: str
     label: str
     kind: str = TEXT
+    rests_on: str | None = None
+    """For a figure: the count of its row it rests on (hidden with it); None for the table's
+    default, "" for none (a budget is no count of children)."""
+    ratio_of: tuple[str, str] | None = None
+    """For a share: (numerator, denominator) of its row, so that people without casework get it
+    from the figures they are shown (rounded), not from the exact counts."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,23 @@ class Table:
     @property
     def figure_keys(self) -> list[str]:
         return [c.key for c in self.columns if c.kind in FIGURE_KINDS]
+
+    @property
+    def rests_on(self) -> dict[str, str]:
+        """Each figure column and the count it rests on: its own, else the children the row
+        covers, else the table's first count."""
+        counts = self.count_keys
+        default = CHILDREN if CHILDREN in counts else (counts[0] if counts else "")
+        return {
+            c.key: default if c.rests_on is None else c.rests_on
+            for c in self.columns
+            if c.kind in FIGURE_KINDS
+        }
+
+    @property
+    def key_columns(self) -> list[str]:
+        """The columns naming a row (need, setting group, NCY, date...): not counts or figures."""
+        return [c.key for c in self.columns if c.kind not in (COUNT, *FIGURE_KINDS)]
 
 
 @dataclass(frozen=True)
@@ -174,11 +201,14 @@ SPEND = Dashboard(
             (
                 Column("need", "Need", NEED),
                 Column("setting_group", "Setting group", GROUP),
+                Column(CHILDREN, "Children", COUNT),
                 Column("placements", "Placements active", COUNT),
                 Column("spend", "Spend in the year", MONEY),
-                Column("avg_annual_cost", "Average annual cost", MONEY),
+                Column("avg_annual_cost", "Average annual cost", MONEY, rests_on="placements"),
             ),
             Chart("bar", "need", (("spend", "Spend in the year"),), money=True),
+            description="Children: every child whose placements carry spend in the year or are "
+            "active, ended placements included; the spend on the row is theirs.",
             by_district=True,
         ),
         Table(
@@ -187,9 +217,14 @@ SPEND = Dashboard(
             (
                 Column("need", "Need", NEED),
                 Column("inmss_placements", "INMSS placements", COUNT),
-                Column("inmss_avg_annual_cost", "INMSS average cost", MONEY),
+                Column("inmss_avg_annual_cost", "INMSS average cost", MONEY, "inmss_placements"),
                 Column("special_placements", "Maintained special placements", COUNT),
-                Column("special_avg_annual_cost", "Maintained special average cost", MONEY),
+                Column(
+                    "special_avg_annual_cost",
+                    "Maintained special average cost",
+                    MONEY,
+                    "special_placements",
+                ),
             ),
             Chart(
                 "bar",
@@ -207,6 +242,7 @@ SPEND = Dashboard(
             (
                 Column("ncy", "NCY", NUMBER),
                 Column("setting_group", "Setting group", GROUP),
+                Column(CHILDREN, "Children", COUNT),
                 Column("placements", "Placements active", COUNT),
                 Column("spend", "Spend in the year", MONEY),
             ),
@@ -221,8 +257,18 @@ SPEND = Dashboard(
                 Column("financial_year", "Financial year"),
                 Column("new_placements", "New placements", COUNT),
                 Column("new_inmss_placements", "New INMSS placements", COUNT),
-                Column("inmss_avg_annual_cost", "INMSS average annual cost", MONEY),
-                Column("inmss_median_annual_cost", "INMSS median annual cost", MONEY),
+                Column(
+                    "inmss_avg_annual_cost",
+                    "INMSS average annual cost",
+                    MONEY,
+                    "new_inmss_placements",
+                ),
+                Column(
+                    "inmss_median_annual_cost",
+                    "INMSS median annual cost",
+                    MONEY,
+                    "new_inmss_placements",
+                ),
             ),
             Chart(
                 "bar",
@@ -266,8 +312,9 @@ PROVIDERS = Dashboard(
                 Column("urn", "URN", TEXT),
                 Column("provider", "Provider"),
                 Column("spend", "INMSS spend in the year", MONEY),
+                Column(CHILDREN, "Children", COUNT),
                 Column("placements", "Placements active", COUNT),
-                Column("avg_annual_cost", "Average annual cost", MONEY),
+                Column("avg_annual_cost", "Average annual cost", MONEY, rests_on="placements"),
                 Column("share", "Share of INMSS spend", SHARE),
             ),
             Chart(
@@ -290,8 +337,10 @@ PROVIDERS = Dashboard(
                 Column("end_date", "Ends", DATE),
                 Column("places_reserved", "Places reserved", NUMBER),
                 Column("places_used", "Places used", COUNT),
-                Column("utilisation", "Utilisation", SHARE),
-                Column("value", "Contract value a year", MONEY),
+                Column(
+                    "utilisation", "Utilisation", SHARE, ratio_of=("places_used", "places_reserved")
+                ),
+                Column("value", "Contract value a year", MONEY, rests_on=""),
             ),
             per_year=False,
             description="Block contracts running on the as-of date; places used are the "
@@ -358,7 +407,7 @@ GROWTH = Dashboard(
                 Column("date", "On", DATE),
                 Column("inmss_placements", "INMSS placements", COUNT),
                 Column("ehcps", "Active EHCPs", COUNT),
-                Column("share", "Share", SHARE),
+                Column("share", "Share", SHARE, ratio_of=("inmss_placements", "ehcps")),
             ),
             Chart("line", "date", (("share", "INMSS share of EHCPs"),)),
             per_year=False,
@@ -372,8 +421,10 @@ GROWTH = Dashboard(
                 Column("date", "On", DATE),
                 Column("inmss_placements", "INMSS placements", COUNT),
                 Column("special_placements", "Maintained special placements", COUNT),
-                Column("inmss_index", "INMSS (base = 100)", NUMBER),
-                Column("special_index", "Maintained special (base = 100)", NUMBER),
+                Column("inmss_index", "INMSS (base = 100)", INDEX, "inmss_placements"),
+                Column(
+                    "special_index", "Maintained special (base = 100)", INDEX, "special_placements"
+                ),
             ),
             Chart(
                 "line", "date", (("inmss_index", "INMSS"), ("special_index", "Maintained special"))
@@ -469,9 +520,16 @@ NEW_PLACEMENTS = Dashboard(
                 Column("setting_group", "Setting group", GROUP),
                 Column("placements", "Placements starting", COUNT),
                 Column("with_approval_and_offer", "With approval and offer", COUNT),
-                Column("median_days_approval_to_offer", "Median days approval to offer", DAYS),
+                Column(
+                    "median_days_approval_to_offer",
+                    "Median days approval to offer",
+                    DAYS,
+                    "with_approval_and_offer",
+                ),
                 Column("with_offer", "With an offer", COUNT),
-                Column("median_days_offer_to_start", "Median days offer to start", DAYS),
+                Column(
+                    "median_days_offer_to_start", "Median days offer to start", DAYS, "with_offer"
+                ),
             ),
             description="Approval: the latest agreed panel request for the child and provider "
             "on or before the start. Offer: the provider's latest offer on or before the start. "

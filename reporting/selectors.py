@@ -1,8 +1,8 @@
 """Reads for reporting: dashboards read the latest stored snapshot and never compute on request.
 
 `dashboard_view` turns one stored snapshot into what a page (or a download) shows: the year the
-user chose, rows filtered by need, setting group and district, small numbers suppressed for
-people without casework, and labels for codes. Filtering and labelling stored rows is all it does.
+user chose, rows filtered by need, setting group and district, disclosure control for people
+without casework (`disclose_table`), and labels for codes. Filtering and labelling stored rows is all it does.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from placements import rules
 
 from . import metrics
 from .dashboards import (
+    CHILDREN,
     COUNT,
     DATE,
     DAYS,
     GROUP,
+    INDEX,
     MONEY,
     NEED,
     NUMBER,
@@ -39,7 +41,7 @@ from .models import DashboardSnapshot, FiguresChange
 
 GROUP_LABELS = dict(rules.SETTING_GROUP_CHOICES) | {"all": "All settings"}
 NEED_LABELS = dict(rules.NEED_TYPES)
-NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER)
+NUMERIC_KINDS = (COUNT, MONEY, SHARE, PERCENT, DAYS, NUMBER, INDEX)
 DEFAULT_TOP = 10
 
 
@@ -185,6 +187,103 @@ def chosen_year(data: dict[str, Any], requested: int | None) -> int | None:
     return default if default in years else years[-1]
 
 
+def _district_lines(
+    table: Table, rows: list[dict[str, Any]]
+) -> list[tuple[list[disclosure.Cell], disclosure.Cell | None]]:
+    """The sums a reader of `table` can see or work out, as lines for `disclose_rows`: each
+    count column within a district (its total is a headline figure or the county's rows), and,
+    for a table broken down by district, each row's count across the districts against the
+    county's row (every district of a need and setting group adds up to the county's figure)."""
+    counts = table.count_keys
+    lines: list[tuple[list[disclosure.Cell], disclosure.Cell | None]] = []
+    by_district: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_district.setdefault(str(row.get("district", "")), []).append(index)
+    for indexes in by_district.values():
+        lines += [([(index, field) for index in indexes], None) for field in counts]
+    if table.by_district:
+        keys = [key for key in table.key_columns if key != "district"]
+        county: dict[tuple[Any, ...], int] = {}
+        districts: dict[tuple[Any, ...], list[int]] = {}
+        for index, row in enumerate(rows):
+            name = tuple(row.get(key) for key in keys)
+            if row.get("district", ""):
+                districts.setdefault(name, []).append(index)
+            else:
+                county[name] = index
+        for name, indexes in districts.items():
+            total = county.get(name)
+            lines += [
+                (
+                    [(index, field) for index in indexes],
+                    (total, field) if total is not None else None,
+                )
+                for field in counts
+            ]
+    return lines
+
+
+def disclose_table(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A whole stored table (every district) as people without casework see it: one rule for
+    the page, its chart, its downloads and `report --suppress` (`core.disclosure.disclose_rows`).
+    Suppression is decided on the whole table, so a filter only picks rows of it: no choice of
+    need, setting group, district or top N shows a figure another choice hides."""
+    kinds = {column.key: column.kind for column in table.columns}
+    shown = disclosure.disclose_rows(
+        rows,
+        counts=table.count_keys,
+        rests_on=table.rests_on,
+        money_fields=tuple(key for key, kind in kinds.items() if kind == MONEY),
+        shares=tuple(key for key, kind in kinds.items() if kind == SHARE),
+        percents=tuple(key for key, kind in kinds.items() if kind == PERCENT),
+        lines=_district_lines(table, rows),
+        row_count=CHILDREN if CHILDREN in table.count_keys else None,
+    )
+    for column in table.columns:
+        if column.ratio_of is not None:
+            numerator, denominator = column.ratio_of
+            for row in shown:
+                if row.get(column.key) not in (None, disclosure.SUPPRESSED):
+                    percent = disclosure.rounded_percent(row[numerator], row[denominator])
+                    row[column.key] = (
+                        percent if percent in (None, disclosure.SUPPRESSED) else (percent / 100)
+                    )
+    if table.id == "concentration":
+        shown = _ranked_without_hidden(shown)
+    return shown
+
+
+def _ranked_without_hidden(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Providers whose spend is shown, ranked among themselves; those whose spend is hidden
+    after them, ranked `c`: a hidden spend keeps no place between two figures shown."""
+    shown = [row for row in rows if row.get("spend") != disclosure.SUPPRESSED]
+    hidden = [row for row in rows if row.get("spend") == disclosure.SUPPRESSED]
+    return [
+        *({**row, "rank": rank} for rank, row in enumerate(shown, start=1)),
+        *({**row, "rank": disclosure.SUPPRESSED} for row in hidden),
+    ]
+
+
+_DISCLOSED: OrderedDict[tuple[str, int], tuple[list[dict[str, Any]], list[dict[str, Any]]]] = (
+    OrderedDict()
+)
+
+
+def _disclosed_kept(table: Table, stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`disclose_table` of a stored table, kept while its decoded snapshot is (`_DECODED`): a
+    national Spend table runs to thousands of rows, and each page view and download reads it."""
+    key = (table.id, id(stored))
+    kept = _DISCLOSED.get(key)
+    if kept is not None and kept[0] is stored:
+        _DISCLOSED.move_to_end(key)
+        return kept[1]
+    shown = disclose_table(table, stored)
+    _DISCLOSED[key] = (stored, shown)
+    while len(_DISCLOSED) > _DECODED_KEPT * 4:
+        _DISCLOSED.popitem(last=False)
+    return shown
+
+
 def table_rows(
     dashboard: Dashboard,
     table: Table,
@@ -193,13 +292,15 @@ def table_rows(
     *,
     suppress: bool,
 ) -> list[dict[str, Any]]:
-    """The table's stored rows for the chosen year, filtered, rebased and suppressed."""
+    """The table's stored rows for the chosen year, disclosed (for people without casework),
+    then filtered and rebased."""
     source = (
         _year_section(data, filters.fy or 0).get("tables", {})
         if table.per_year
         else data.get("tables", {})
     )
-    rows: list[dict[str, Any]] = list(source.get(table.id, []))
+    stored: list[dict[str, Any]] = source.get(table.id, [])
+    rows = _disclosed_kept(table, stored) if suppress else list(stored)
     keys = {column.key for column in table.columns}
     if table.by_district:
         rows = [row for row in rows if row.get("district", "") == filters.district]
@@ -211,10 +312,6 @@ def table_rows(
         rows = rows[: filters.top]
     if table.id == "growth" and rows:
         rows = metrics.rebase(rows, filters.base or rows[0]["date"])
-    if suppress:
-        rows = disclosure.suppress_rows(
-            rows, count_fields=table.count_keys, figure_fields=table.figure_keys
-        )
     return rows
 
 
@@ -240,7 +337,7 @@ def _chart(table: Table, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
             labels.append(text)
         for key, _ in spec.series:
             value = row.get(key)
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                 number = float(value) * (100 if kinds.get(key) == SHARE else 1)
                 values[key][text] = (values[key].get(text) or 0.0) + number
             else:
@@ -370,11 +467,7 @@ def figures_view(
             value, shown = _top_share(data, figure.top_share_of, filters)
             label_text = figure.label.format(top=shown)
         if suppress:
-            small = disclosure.is_small_number
-            if (figure.kind == COUNT and small(value)) or (
-                figure.count and small(source.get(figure.count))
-            ):
-                value = disclosure.SUPPRESSED
+            value = disclose_figure(figure.kind, value, source.get(figure.count or ""))
         link = f"#table-{figure.table}"
         if casework and figure.register_group is not None:
             link = register_url(figure.register_group, active_on)
@@ -387,6 +480,22 @@ def figures_view(
             }
         )
     return result
+
+
+def disclose_figure(kind: str, value: Any, count: Any = None) -> Any:
+    """A headline figure as people without casework see it, by the rule of the tables: `c` when
+    it is a small count or rests on one (`count`), else rounded like a cell of its kind."""
+    if disclosure.is_small_number(count) or (kind == COUNT and disclosure.is_small_number(value)):
+        return disclosure.SUPPRESSED
+    if kind == COUNT:
+        return disclosure.round_count(value)
+    if kind == MONEY:
+        return disclosure.round_money(value)
+    if kind == SHARE:
+        return disclosure.round_share(value)
+    if kind == PERCENT:
+        return disclosure.round_percent(value)
+    return value
 
 
 def dashboard_page(

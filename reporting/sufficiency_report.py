@@ -66,6 +66,27 @@ def totals(
     return dict(out)
 
 
+def _disclosed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as people without casework see them (core.disclosure): whole children, `c` when
+    small, rounded to 5; the needs of a group and year against its `ALL` row, so that no `c`
+    is the `ALL` row less the others."""
+    whole = [{**r, "demand": _whole(r["demand"]), "forecast": _whole(r["forecast"])} for r in rows]
+    groups: dict[tuple[str, str], tuple[list[int], int | None]] = {}
+    for index, row in enumerate(whole):
+        members, total = groups.get((row["academic_year"], row["setting_group"]), ([], None))
+        if row["need"] == ALL:
+            total = index
+        else:
+            members = [*members, index]
+        groups[(row["academic_year"], row["setting_group"])] = (members, total)
+    lines: list[tuple[list[disclosure.Cell], disclosure.Cell | None]] = [
+        ([(index, field) for index in members], (total, field) if total is not None else None)
+        for members, total in groups.values()
+        for field in ("demand", "forecast")
+    ]
+    return disclosure.disclose_rows(whole, counts=["demand", "forecast"], rests_on={}, lines=lines)
+
+
 def report_rows(
     data: dict[str, Any],
     scenario: dict[str, Any] | None = None,
@@ -103,16 +124,7 @@ def report_rows(
             row["scenario"] = scenario_name
         rows.append(row)
     if suppress:
-        rows = [
-            disclosure.suppress_row(
-                {**r, "demand": _whole(r["demand"]), "forecast": _whole(r["forecast"])},
-                count_fields=["demand", "forecast"],
-                figure_fields=[],
-            )
-            if any(disclosure.is_small_number(_whole(r[f])) for f in ("demand", "forecast"))
-            else r
-            for r in rows
-        ]
+        rows = _disclosed(rows)
     return rows
 
 

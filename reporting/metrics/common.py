@@ -92,6 +92,14 @@ def spend_between(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Serie
     return rules.cost_in_period_frame(frame, start, end)
 
 
+def children_covered(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group of `keys`: the children behind it, each once, counting every child whose
+    placement carries spend (`spend` > 0) or is active (`placements` > 0), ended placements
+    included: the number that decides whether the group is small (docs/security.md)."""
+    covered = frame[(frame["spend"] > 0) | (frame["placements"] > 0)]
+    return covered.groupby(keys, observed=True)["child_id"].nunique().rename("children")
+
+
 def pounds(value: Any) -> float | None:
     """Money rounded half-up to pence, once, at output; None for a missing figure."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

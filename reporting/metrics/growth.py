@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from core.disclosure import SUPPRESSED
 from placements import rules
 
 from .common import active, share
@@ -104,17 +105,20 @@ def growth_since(placements: pd.DataFrame, dates: list[dt.date]) -> list[dict]:
 
 
 def rebase(rows: list[dict], base_date: str) -> list[dict]:
-    """Growth as an index (base date = 100) for each series; None where the base is 0."""
+    """Growth as an index (base date = 100) for each series; None where the base is 0, `c`
+    where the count or its base is hidden (`c`)."""
     base = next((row for row in rows if row["date"] == base_date), None)
     result = []
     for row in rows:
         out = dict(row)
         for key in ("inmss", "special"):
             start = base[f"{key}_placements"] if base else 0
+            count = row[f"{key}_placements"]
+            if SUPPRESSED in (start, count):  # people without casework: from the figures shown
+                out[f"{key}_index"] = SUPPRESSED if row["date"] >= base_date else None
+                continue
             out[f"{key}_index"] = (
-                round(100 * row[f"{key}_placements"] / start, 1)
-                if start and row["date"] >= base_date
-                else None
+                round(100 * count / start, 1) if start and row["date"] >= base_date else None
             )
         result.append(out)
     return result

@@ -8,12 +8,12 @@ import pandas as pd
 
 from placements import rules
 
-from .common import active, fy_spend, pounds, share
+from .common import active, children_covered, fy_spend, pounds, share
 
 
 def concentration(placements: pd.DataFrame, fy: int, as_of: dt.date, top: int) -> list[dict]:
     """The top `top` providers by the FY spend of their INMSS placements (by the placement's
-    setting group), ties by URN: spend, placements active on `as_of`, their average cost and
+    setting group), ties by URN: spend, the children it covers, placements active on `as_of`, their average cost and
     the share of all INMSS spend in the FY (4 dp)."""
     inmss = placements[placements["group"] == rules.INMSS]
     if inmss.empty:
@@ -26,6 +26,7 @@ def concentration(placements: pd.DataFrame, fy: int, as_of: dt.date, top: int) -
             "spend": fy_spend(inmss, fy),
             "placements": is_active.astype(int),
             "active_cost": inmss["cost"].where(is_active, 0.0),
+            "child_id": inmss["child_id"],
         }
     )
     total = float(frame["spend"].sum())
@@ -36,6 +37,7 @@ def concentration(placements: pd.DataFrame, fy: int, as_of: dt.date, top: int) -
         active_cost=("active_cost", "sum"),
     )
     grouped = grouped[grouped["spend"] > 0]
+    grouped = grouped.merge(children_covered(frame, ["urn"]).reset_index(), on="urn", how="left")
     grouped = grouped.sort_values(["spend", "urn"], ascending=[False, True]).head(max(top, 0))
     rows = []
     for rank, row in enumerate(grouped.itertuples(index=False), start=1):
@@ -46,6 +48,7 @@ def concentration(placements: pd.DataFrame, fy: int, as_of: dt.date, top: int) -
                 "urn": int(row.urn),
                 "provider": row.provider,
                 "spend": pounds(row.spend),
+                "children": int(row.children),
                 "placements": count,
                 "avg_annual_cost": pounds(row.active_cost / count) if count else None,
                 "share": share(float(row.spend), total),

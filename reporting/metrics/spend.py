@@ -9,16 +9,16 @@ import pandas as pd
 from core import calendar
 from placements import rules
 
-from .common import active, fy_spend, pounds, records, text_key
+from .common import active, children_covered, fy_spend, pounds, records, text_key
 
-SPEND_COLUMNS = ["need", "setting_group", "placements", "spend", "avg_annual_cost"]
+SPEND_COLUMNS = ["need", "setting_group", "children", "placements", "spend", "avg_annual_cost"]
 
 
 def spend_by_need_and_group(
     placements: pd.DataFrame, fy: int, as_of: dt.date, by: tuple[str, ...] = ()
 ) -> list[dict]:
     """One row per need × setting group with spend in the FY or a placement active on `as_of`:
-    placements active on `as_of`, spend in the FY, average annual cost over the active ones
+    the children behind the row (`children_covered`), placements active on `as_of`, spend in the FY, average annual cost over the active ones
     (None when none). `placements` carries `need` (see `add_child_details`); `by` names more
     columns of `placements` to break the rows down by (e.g. `district`), first."""
     if placements.empty:
@@ -29,6 +29,7 @@ def spend_by_need_and_group(
             "need": text_key(placements["need"]),
             "setting_group": text_key(placements["group"]),
             "spend": fy_spend(placements, fy),
+            "child_id": placements["child_id"],
         }
     )
     is_active = active(placements, as_of)
@@ -39,6 +40,7 @@ def spend_by_need_and_group(
         ["placements", "spend", "active_cost"]
     ].sum()
     grouped = grouped[(grouped["spend"] > 0) | (grouped["placements"] > 0)]
+    grouped = grouped.merge(children_covered(frame, keys).reset_index(), on=keys, how="left")
     rows = []
     for row in grouped.sort_values(keys).itertuples(index=False):
         rows.append(
@@ -46,6 +48,7 @@ def spend_by_need_and_group(
                 **{key: getattr(row, key) for key in by},
                 "need": row.need or None,
                 "setting_group": row.setting_group,
+                "children": int(row.children),
                 "placements": int(row.placements),
                 "spend": pounds(row.spend),
                 "avg_annual_cost": pounds(row.active_cost / row.placements)
@@ -98,12 +101,15 @@ def ncy_breakdown(
             "setting_group": text_key(placements["group"]),
             "placements": active(placements, as_of).astype(int),
             "spend": fy_spend(placements, fy),
+            "child_id": placements["child_id"],
         }
     ).dropna(subset=["ncy"])
     keys = [*by, "ncy", "setting_group"]
     grouped = frame.groupby(keys, as_index=False, observed=True)[["placements", "spend"]].sum()
     grouped = grouped[(grouped["placements"] > 0) | (grouped["spend"] > 0)]
+    grouped = grouped.merge(children_covered(frame, keys).reset_index(), on=keys, how="left")
     grouped = grouped.sort_values(keys)
     grouped["spend"] = grouped["spend"].map(pounds)
     grouped["ncy"] = grouped["ncy"].astype(int)
-    return records(grouped[[*keys, "placements", "spend"]])
+    grouped["children"] = grouped["children"].astype(int)
+    return records(grouped[[*keys, "children", "placements", "spend"]])

@@ -40,9 +40,9 @@ def _whole(value: float | None) -> int | None:
 
 
 def _shown(count: int | None, suppress: bool) -> int | str | None:
-    if suppress and disclosure.is_small_number(count):
-        return disclosure.SUPPRESSED
-    return count
+    """A count as this page shows it: for people without casework `c` when small, else
+    rounded to 5 (core.disclosure)."""
+    return disclosure.disclose_count(count) if suppress else count
 
 
 def _cost(count: int | str | None, average: float | None) -> float | str | None:
@@ -78,6 +78,13 @@ def _page(
     years = list(range(base, base + sufficiency.HORIZON + 1))
     labels = [calendar.academic_year_label(y) for y in years]
     costs: dict[str, float] = data["average_costs"]
+
+    def cost(count: int | str | None, average: float | None) -> Any:
+        amount = _cost(count, average)
+        if suppress and isinstance(amount, float):
+            return float(disclosure.round_money(amount))
+        return amount
+
     need, phase, group = chosen["need"], chosen["phase"], chosen["group"]
     baseline = totals(data["baseline"], need=need, phase=phase)
     result = scenario.result if scenario is not None and scenario.result else None
@@ -105,10 +112,9 @@ def _page(
                     "actual": year == base,
                     "places": places,
                     "children": shown,
-                    "free": (places - children)
-                    if places is not None
-                    and shown != disclosure.SUPPRESSED
-                    and children is not None
+                    # From the children shown: places less a rounded count reveals no more.
+                    "free": (places - shown)
+                    if places is not None and isinstance(shown, int)
                     else None,
                 }
             )
@@ -155,9 +161,9 @@ def _page(
                 "year": label,
                 "actual": year == base,
                 "baseline": base_count,
-                "baseline_cost": _cost(base_count, costs.get(rules.INMSS)),
+                "baseline_cost": cost(base_count, costs.get(rules.INMSS)),
                 "scenario": scen_count,
-                "scenario_cost": _cost(scen_count, costs.get(rules.INMSS)) if result else None,
+                "scenario_cost": cost(scen_count, costs.get(rules.INMSS)) if result else None,
                 "difference": difference,
             }
         )
@@ -187,7 +193,7 @@ def _page(
                 "label": GROUP_LABELS.get(grp, grp),
                 "cells": cells,
                 "average_cost": costs.get(grp),
-                "last_cost": _cost(last, costs.get(grp)),
+                "last_cost": cost(last, costs.get(grp)),
             }
         )
     total_now = sum(

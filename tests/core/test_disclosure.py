@@ -229,3 +229,42 @@ def test_whole_months_widen_a_range():
         dt.date(2024, 2, 29),
     )
     assert disclosure.whole_months(None, None) == (None, None)
+
+
+# --- disclose_rows: the one layer every dashboard, download and report goes through -----------
+
+
+def test_disclose_rows_hides_a_row_by_its_children_and_rounds_the_rest():
+    rows = [
+        {"group": "a", "children": 1, "placements": 0, "spend": 35945.0, "avg": None},
+        {"group": "b", "children": 12, "placements": 9, "spend": 450100.0, "avg": 50011.0},
+        {"group": "c", "children": 7, "placements": 7, "spend": 250000.0, "avg": 35714.0},
+    ]
+    shown = disclosure.disclose_rows(
+        rows,
+        counts=["children", "placements"],
+        rests_on={"spend": "children", "avg": "placements"},
+        money_fields=("spend", "avg"),
+        row_count="children",
+    )
+    # One child behind a row of 0 active: its spend is hidden.
+    assert shown[0] == {"group": "a", "children": "c", "placements": 0, "spend": "c", "avg": None}
+    # The column of children against its total holds one `c`: the smallest other is hidden too.
+    assert shown[2]["children"] == "c"
+    assert shown[2]["spend"] == "c"
+    # Row c's placements went with it, so b's are hidden against their total, with b's average;
+    # b's children and spend are shown, rounded to 5 and £5,000.
+    assert shown[1] == {
+        "group": "b",
+        "children": 10,
+        "placements": "c",
+        "spend": Decimal("450000"),
+        "avg": "c",
+    }
+
+
+def test_disclose_rows_protects_a_part_against_a_total_given_as_a_line():
+    rows = [{"n": 40}, {"n": 3}, {"n": 17}, {"n": 20}]  # the county, then three districts
+    lines = [([(1, "n"), (2, "n"), (3, "n")], (0, "n"))]
+    shown = disclosure.disclose_rows(rows, counts=["n"], rests_on={}, lines=lines)
+    assert [row["n"] for row in shown] == [40, "c", "c", 20]

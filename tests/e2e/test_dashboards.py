@@ -115,7 +115,9 @@ def test_manager_reads_each_dashboard_filters_and_downloads(
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Rank", "URN", "Provider"]
     birch = next(row for row in rows if row[2] == "Birch School")
-    assert birch[3:] == ["c", "c", "c", "c"]
+    # Spend, children, placements, average cost and share; and no rank between figures shown.
+    assert birch[3:] == ["c", "c", "c", "c", "c"]
+    assert birch[0] == "c"
 
 
 def test_a_manager_sees_figures_are_out_of_date_and_recomputes_them_with_progress(

@@ -395,3 +395,21 @@ def test_opening_a_check_and_downloading_the_return_are_audited(
     assert events[0][:3] == (commissioner.pk, AuditEvent.Action.VIEW_SEN2, "job")
     assert events[-1][:3] == (commissioner.pk, AuditEvent.Action.EXPORT, "sen2_return")
     assert events[-1][3] == f"sen2-886-{CENSUS}.xml"
+
+
+def test_timeliness_report_suppressed_as_a_manager_sees_it():
+    for day in range(1, 8):  # seven plans in March, within 20 weeks
+        EHCPFactory(request_date=dt.date(2025, 1, 6), issue_date=dt.date(2025, 3, day))
+    EHCPFactory(request_date=dt.date(2024, 9, 2), issue_date=dt.date(2025, 4, 1))  # late
+    out = io.StringIO()
+    call_command(
+        "report", "ehcp-timeliness", "--from", "2025-03-04", "--to", "2025-04-10",
+        "--suppress", "--format", "json", stdout=out,
+    )  # fmt: skip
+    data = json.loads(out.getvalue())
+    # Whole months; 8 issued rounded to 10; April's single plan hidden, and March with it (the
+    # total less March would give April).
+    assert data["total"][0]["period"] == "2025-03-01 to 2025-04-30"
+    assert data["total"][0]["issued"] == 10
+    assert [row["issued"] for row in data["months"]] == ["c", "c"]
+    assert [row["percent_within_20_weeks"] for row in data["months"]] == ["c", "c"]

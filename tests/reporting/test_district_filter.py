@@ -33,10 +33,10 @@ def test_ncy_breakdown_by_district():
     )  # fmt: skip
 
     assert metrics.ncy_breakdown(frame, AS_OF, 2024, by=("district",)) == [
-        {"district": "North", "ncy": 7, "setting_group": "inmss", "placements": 2,
-         "spend": 73000.0},
-        {"district": "South", "ncy": 10, "setting_group": "special", "placements": 1,
-         "spend": 18250.0},
+        {"district": "North", "ncy": 7, "setting_group": "inmss", "children": 1,
+         "placements": 2, "spend": 73000.0},
+        {"district": "South", "ncy": 10, "setting_group": "special", "children": 1,
+         "placements": 1, "spend": 18250.0},
     ]  # fmt: skip
 
 

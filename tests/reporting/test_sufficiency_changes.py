@@ -171,10 +171,11 @@ def test_delete_scenario_asks_first_then_removes_its_places(manager_client):
         )
 
 
-def test_change_a_scenarios_places_recomputes_it(manager_client):
+def test_change_a_scenarios_places_recomputes_it(manager_client, officer_client):
+    # Read as an officer, who sees exact figures (a manager's are rounded to 5).
     _county()
     scenario = _scenario(manager_client)
-    baseline, with_five = _inmss_2026(manager_client, scenario)
+    baseline, with_five = _inmss_2026(officer_client, scenario)
     assert with_five == baseline - 5
     line = scenario.places.get()
     edit = manager_client.get(f"/dashboards/sufficiency/scenarios/{scenario.pk}/")
@@ -185,7 +186,7 @@ def test_change_a_scenarios_places_recomputes_it(manager_client):
     response = manager_client.post(url, _places_data(line, places="2"))
     assert response.status_code == 302
     assert response["Location"] == f"/dashboards/sufficiency/scenarios/{scenario.pk}/"
-    assert _inmss_2026(manager_client, scenario) == (baseline, baseline - 2)
+    assert _inmss_2026(officer_client, scenario) == (baseline, baseline - 2)
     stale = manager_client.post(url, _places_data(line, places="4"))  # version 1 again
     assert stale.status_code == 409
     line.refresh_from_db()
@@ -198,7 +199,7 @@ def test_change_a_scenarios_places_recomputes_it(manager_client):
     assert "Are you sure" in manager_client.get(delete).content.decode()
     assert manager_client.post(delete, {"version": "2"}).status_code == 302
     assert not PlannedPlaces.objects.exists()
-    assert _inmss_2026(manager_client, scenario) == (baseline, baseline)
+    assert _inmss_2026(officer_client, scenario) == (baseline, baseline)
 
 
 def test_change_and_delete_the_councils_planned_places_moves_the_baseline(manager_client):

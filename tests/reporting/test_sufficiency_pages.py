@@ -75,8 +75,9 @@ def test_manager_sees_places_and_children_with_small_numbers_suppressed(manager_
     assert srp_now["children"] == "c"  # 3 children: suppressed for a manager
     assert srp_now["free"] is None  # and nothing that would give it away
     inmss_now = page.context["inmss_rows"][0]
-    assert inmss_now["baseline"] == 12
-    assert inmss_now["baseline_cost"] == 600000.0
+    # 12 children, rounded to 10; their cost from the figure shown, to the nearest £5,000.
+    assert inmss_now["baseline"] == 10
+    assert inmss_now["baseline_cost"] == 500000.0
     assert "Figures as of 1 November 2025" in page.content.decode()
     assert page.context["mape"]  # the back-test ran on 2023/24 and 2024/25
     assert page.context["last_test_year"] == "2025/26"
@@ -101,7 +102,7 @@ def test_filters_in_the_url_and_bad_values_do_not_break_the_page(manager_client)
     assert page.context["inmss_rows"][0]["baseline"] == 0
     page = manager_client.get(URL, {"need": "NOPE", "phase": "<b>", "scenario": "x"})
     assert page.status_code == 200
-    assert page.context["inmss_rows"][0]["baseline"] == 12
+    assert page.context["inmss_rows"][0]["baseline"] == 10  # 12, rounded to 5
 
 
 def test_manager_adds_scenario_and_sees_inmss_fall_against_baseline(manager_client):
@@ -237,9 +238,11 @@ def test_csv_download_suppresses_for_managers(manager_client):
         "Children"
     )
     assert "2025/26,Resourced provision (SRP) or SEN unit,All needs,20,c,c" in lines
-    assert "2025/26,Independent or non-maintained special,All needs,,12,12" in lines
     assert (
-        "2025/26,Independent or non-maintained special,ASD - Autistic Spectrum Disorder,,12,12"
+        "2025/26,Independent or non-maintained special,All needs,,10,10" in lines
+    )  # 12, rounded to 5
+    assert (
+        "2025/26,Independent or non-maintained special,ASD - Autistic Spectrum Disorder,,10,10"
         in (lines)
     )
     xlsx = manager_client.get("/dashboards/sufficiency/download.xlsx")
