@@ -207,7 +207,8 @@ def test_import_again_after_the_import_succeeded_leads_to_it_and_starts_nothing(
     url = reverse("imports:confirm", args=[checked.pk])
     first = commissioner_client.post(url)
     imported = ImportRecord.objects.get(stored_file=checked.stored_file, dry_run=False)
-    assert imported.job is not None and imported.job.status == Job.Status.SUCCEEDED
+    assert imported.job is not None
+    assert imported.job.status == Job.Status.SUCCEEDED
     assert imported.created == 3
 
     again = commissioner_client.post(url, follow=True)
