@@ -28,6 +28,14 @@ class ImportRecord(models.Model):
         "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_records"
     )
     dry_run = models.BooleanField(default=False)
+    confirmed_job = models.ForeignKey(
+        "core.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A check: the import its Import button started (set once, with that job)",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -176,16 +176,32 @@ def _import_job_key(relative: str, *, dry_run: bool) -> str:
     return f"{'check' if dry_run else 'import'}:{relative}"[:200]
 
 
+class _AlreadyConfirmed(Exception):
+    """The checked file's Import was pressed by another post first: undo this job's creation."""
+
+
 def _import_job_start(
-    *, kind: str, relative: str, original: str, user: User | None, dry_run: bool
+    *,
+    kind: str,
+    relative: str,
+    original: str,
+    user: User | None,
+    dry_run: bool,
+    confirming: ImportRecord | None = None,
 ) -> JobStart:
     """The queued or running job that checks (or imports) this stored file, else a new one with
-    its ImportRecord, the task sent once both are committed."""
+    its ImportRecord, the task sent once both are committed. With `confirming` (the check), the
+    check is marked confirmed in the transaction that creates the job, only if no other post
+    marked it first (else _AlreadyConfirmed, and nothing is created)."""
     from .tasks import run_import_job
 
     queue = settings.IMPORTS_QUEUE
 
     def record_for(job: Job) -> None:
+        if confirming is not None:
+            unconfirmed = ImportRecord.objects.filter(pk=confirming.pk, confirmed_job__isnull=True)
+            if not unconfirmed.update(confirmed_job=job):
+                raise _AlreadyConfirmed
         ImportRecord.objects.create(
             kind=kind,
             file_name=original[:255],
@@ -222,10 +238,12 @@ def import_start(
 ) -> Job:
     """Store the upload under MEDIA_ROOT/imports/ and schedule the import as a Celery job.
 
-    With `record` (a finished dry run), import the file that was checked, for real (the job
-    already importing it, if there is one: `import_confirm`).
+    With `record` (a finished dry run), import the file that was checked, for real, once: the
+    import already started for it, if there is one (`import_confirm`).
     """
     import_kind(kind)
+    if record is not None and not dry_run:
+        return import_confirm(record=record, user=user).job
     if record is not None:
         relative, original = _checked_file(record), record.file_name
     elif uploaded_file is None:
@@ -237,19 +255,51 @@ def import_start(
     ).job
 
 
+def _confirmed_import(record: ImportRecord) -> Job | None:
+    """The import a check's Import button started, whatever its state; after a "Start again",
+    the job that started it again (the newest import of the same stored file). None while the
+    check is not confirmed."""
+    confirmed = ImportRecord.objects.filter(pk=record.pk).values_list("confirmed_job", flat=True)
+    job_id = confirmed.first()
+    if job_id is None:
+        return None
+    key = _import_job_key(record.stored_file, dry_run=False) if record.stored_file else ""
+    newest = job_latest(kind=IMPORT_JOB, key=key) if key else None
+    if newest is not None and newest.pk >= job_id:
+        return newest
+    return Job.objects.filter(pk=job_id).first()
+
+
 def import_confirm(*, record: ImportRecord, user: User | None) -> JobStart:
-    """Import, for real, the file a dry run checked. Once per check: while its import is queued
-    or running, or after it succeeded, the click leads to that import instead."""
+    """Import, for real, the file a dry run checked. Once per check: the check is marked
+    confirmed in the transaction that creates its import job (a conditional UPDATE), so a post
+    that comes at the same moment, or at any time after (while that import is queued or running,
+    or after it succeeded or failed), leads to that import instead."""
     if not record.dry_run or record.status != ImportRecord.Status.SUCCEEDED:
         raise DomainError("Only a file that was checked without errors can be imported.")
+    if (confirmed := _confirmed_import(record)) is not None:
+        return JobStart(confirmed, started=False)
     relative = _checked_file(record)
-    done = job_latest(kind=IMPORT_JOB, key=_import_job_key(relative, dry_run=False))
-    if done is not None and done.status == Job.Status.SUCCEEDED and done.result.get("ok"):
-        return JobStart(done, started=False)
     import_kind(record.kind)
-    return _import_job_start(
-        kind=record.kind, relative=relative, original=record.file_name, user=user, dry_run=False
-    )
+    try:
+        start = _import_job_start(
+            kind=record.kind,
+            relative=relative,
+            original=record.file_name,
+            user=user,
+            dry_run=False,
+            confirming=record,
+        )
+    except (_AlreadyConfirmed, DomainError):
+        # Another post confirmed it first (on SQLite, maybe while this one waited for the lock).
+        if (confirmed := _confirmed_import(record)) is not None:
+            return JobStart(confirmed, started=False)
+        raise
+    if not start.started:  # an import of this file already queued or running: it is this one
+        ImportRecord.objects.filter(pk=record.pk, confirmed_job__isnull=True).update(
+            confirmed_job=start.job
+        )
+    return start
 
 
 def import_restart(*, job: Job, user: User | None) -> JobStart:

@@ -83,12 +83,13 @@ def import_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:start")
     if not start.started:
-        messages.info(
-            request,
-            "This file is already being imported: this is its progress."
-            if not start.job.finished
-            else "This file has already been imported: this is what the import did.",
-        )
+        if not start.job.finished:
+            told = "This file is already being imported: this is its progress."
+        elif start.job.status == Job.Status.FAILED:
+            told = "The import of this file failed: this is that import, which you can start again."
+        else:
+            told = "This file has already been imported: this is what the import did."
+        messages.info(request, told)
     return redirect("imports:job", job_id=start.job.pk)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,22 +73,26 @@ def tasks_held() -> Iterator[list[tuple[str, int]]]:
         yield sent
 
 
-def clicks_at_once(user, url: str, data: dict[str, str] | None = None) -> dict[str, Any]:
-    """Post `url` from THREADS clients at once: each answer's status and Location, the
-    messages each was shown, and any exception (a 500 raises in the test client)."""
+def clicks_at_once(
+    user, url: str, data: dict[str, str] | None = None, *, threads: int = THREADS, spread: float = 0
+) -> dict[str, Any]:
+    """Post `url` from `threads` clients at once (or, with `spread`, one after another within
+    that many seconds): each answer's status and Location, the messages each was shown, and any
+    exception (a 500 raises in the test client)."""
     clients = []
-    for _ in range(THREADS):
+    for _ in range(threads):
         client = Client()
         client.force_login(user)
         clients.append(client)
     connection.close()
-    barrier = threading.Barrier(THREADS)
+    barrier = threading.Barrier(threads)
     answers: list[tuple[int, str, list[str]]] = []
     errors: list[str] = []
 
-    def click(client: Client) -> None:
+    def click(client: Client, delay: float) -> None:
         try:
             barrier.wait()
+            time.sleep(delay)
             response = client.post(url, data or {})
             shown = [str(m) for m in response.wsgi_request._messages]
             answers.append((response.status_code, response.get("Location", ""), shown))
@@ -96,10 +101,13 @@ def clicks_at_once(user, url: str, data: dict[str, str] | None = None) -> dict[s
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
-    for thread in threads:
+    started = [
+        threading.Thread(target=click, args=(client, spread * n / threads))
+        for n, client in enumerate(clients)
+    ]
+    for thread in started:
         thread.start()
-    for thread in threads:
+    for thread in started:
         thread.join(timeout=240)
     return {"answers": answers, "errors": errors}
 
@@ -151,8 +159,11 @@ def checked_file(user, media_root: Path, rows: int = 3) -> ImportRecord:
     return record
 
 
-def import_confirms(user, checked: ImportRecord) -> dict[str, Any]:
-    clicks = clicks_at_once(user, reverse("imports:confirm", args=[checked.pk]))
+def import_confirms(
+    user, checked: ImportRecord, *, threads: int = THREADS, spread: float = 0
+) -> dict[str, Any]:
+    url = reverse("imports:confirm", args=[checked.pk])
+    clicks = clicks_at_once(user, url, threads=threads, spread=spread)
     records = list(ImportRecord.objects.filter(stored_file=checked.stored_file, dry_run=False))
     jobs = [record.job for record in records if record.job is not None]
     return {

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -197,6 +198,81 @@ def test_importing_a_checked_file_twice_makes_one_import(
     assert ImportRecord.objects.filter(dry_run=False).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_import_again_after_the_import_succeeded_leads_to_it_and_starts_nothing(
+    commissioner, commissioner_client, settings
+):
+    """Outside a test transaction, Celery eager: the import finishes within the first click."""
+    checked = job_clicks.checked_file(commissioner, Path(settings.MEDIA_ROOT))
+    url = reverse("imports:confirm", args=[checked.pk])
+    first = commissioner_client.post(url)
+    imported = ImportRecord.objects.get(stored_file=checked.stored_file, dry_run=False)
+    assert imported.job is not None
+    assert imported.job.status == Job.Status.SUCCEEDED
+    assert imported.created == 3
+
+    again = commissioner_client.post(url, follow=True)
+
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "This file has already been imported" in again.content.decode()
+    assert Job.objects.filter(kind="import", key=imported.job.key).count() == 1
+    assert ImportRecord.objects.filter(dry_run=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_click_that_saw_no_import_just_before_it_succeeded_starts_none(
+    commissioner, commissioner_client, settings
+):
+    """The race a tester met: a second post reads "not imported yet", the first import then
+    commits and succeeds, and only then does the second post start its job. The check's
+    confirmation, taken with the job's creation, turns it back to the import that was done."""
+    from imports import services
+
+    checked = job_clicks.checked_file(commissioner, Path(settings.MEDIA_ROOT))
+    url = reverse("imports:confirm", args=[checked.pk])
+    first = commissioner_client.post(url)
+    real = services._confirmed_import
+    reads = iter([None])  # the second post's first read is from before the first committed
+
+    with mock.patch.object(
+        services, "_confirmed_import", lambda record: next(reads, None) or real(record)
+    ):
+        late = commissioner_client.post(url, follow=True)
+
+    assert late.redirect_chain[-1][0] == first["Location"]
+    assert "This file has already been imported" in late.content.decode()
+    assert Job.objects.filter(kind="import", key__startswith="import:").count() == 1
+    assert ImportRecord.objects.filter(dry_run=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_import_again_after_the_import_failed_leads_to_it_and_start_again_still_works(
+    commissioner, commissioner_client, settings
+):
+    checked = job_clicks.checked_file(commissioner, Path(settings.MEDIA_ROOT))
+    url = reverse("imports:confirm", args=[checked.pk])
+    with job_clicks.tasks_held(), on_commit_run():
+        first = commissioner_client.post(url)
+    imports = Job.objects.filter(kind="import", key__startswith="import:")
+    failed = imports.get()
+    Job.objects.filter(pk=failed.pk).update(status=Job.Status.FAILED, error=WORKER_DIED)
+
+    again = commissioner_client.post(url, follow=True)
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "The import of this file failed" in again.content.decode()
+    assert imports.count() == 1
+
+    with job_clicks.tasks_held() as sent, on_commit_run():
+        restarted = commissioner_client.post(reverse("imports:restart", args=[failed.pk]))
+    assert len(sent) == 1
+    restart_url = restarted["Location"]
+    assert restart_url != first["Location"]
+    after_restart = commissioner_client.post(url, follow=True)  # leads to the job started again
+    assert after_restart.redirect_chain[-1][0] == restart_url
+    assert "This file is already being imported" in after_restart.content.decode()
+    assert imports.count() == 2
+
+
 @pytest.mark.django_db
 def test_start_again_twice_makes_one_job_and_the_second_click_lands_on_it(
     commissioner, commissioner_client, settings
@@ -217,15 +293,15 @@ def test_start_again_twice_makes_one_job_and_the_second_click_lands_on_it(
 # --- At the same moment: threads, each on its own connection --------------------------------
 
 
-def _one_job_for_every_click(outcome: dict) -> None:
+def _one_job_for_every_click(outcome: dict, threads: int = job_clicks.THREADS) -> None:
     assert outcome["errors"] == [], "\n".join(outcome["errors"])
     assert outcome["jobs"] == 1, outcome
-    assert len(outcome["answers"]) == job_clicks.THREADS
+    assert len(outcome["answers"]) == threads
     assert {(status, location) for status, location, _ in outcome["answers"]} == {
         (302, outcome["urls"][0])
     }
     told = [shown for _, _, shown in outcome["answers"] if shown]
-    assert len(told) == job_clicks.THREADS - 1, outcome["answers"]
+    assert len(told) == threads - 1, outcome["answers"]
 
 
 THREADS_NEED_POSTGRES = (
@@ -255,6 +331,26 @@ def test_import_confirms_and_restarts_at_once_make_one_job_on_postgresql(commiss
     _one_job_for_every_click(confirms)
     _one_job_for_every_click(restarts)
     assert len(sent) == 2
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason=THREADS_NEED_POSTGRES)
+@pytest.mark.django_db(transaction=True)
+def test_import_confirms_at_once_while_the_import_finishes_make_one_import_on_postgresql(
+    commissioner, settings
+):
+    """Celery eager: the first click's import of 3 rows finishes within its request, while the
+    other clicks land one after another over a fraction of a second (before, during and just
+    after it). Several rounds, each a new checked file."""
+    for round_number in range(6):
+        checked = job_clicks.checked_file(commissioner, Path(settings.MEDIA_ROOT))
+        confirms = job_clicks.import_confirms(commissioner, checked, threads=10, spread=0.4)
+        _one_job_for_every_click(confirms, threads=10)
+        assert confirms["statuses"] == ["succeeded"]
+        assert confirms["created"] == [3 if round_number == 0 else 0]  # the same 3 children
+        jobs_of_the_file = Job.objects.filter(
+            kind="import", key=f"import:{checked.stored_file}"
+        ).count()
+        assert jobs_of_the_file == 1
 
 
 # --- SQLite: a real file, threads in a subprocess ---------------------------------------------
