@@ -346,7 +346,11 @@ def test_placement_change_form(commissioner_client, records, data):
         commissioner_client,
         f"/placements/{placement.pk}/change/",
         data,
-        lambda changes: changes == {"placements.placement:versions": {placement.pk: 1}},
+        # A new fee or funding is recorded as a change from a date (ADR 0008).
+        lambda changes: (
+            changes.get("placements.placement:versions") == {placement.pk: 1}
+            and set(changes) <= {"placements.placement:versions", "placements.placementcostchange"}
+        ),
     )
 
 

@@ -4,11 +4,16 @@ column keeps suppressed `c` cells after the numbers whichever way it sorts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
+from reporting import services
 from reporting.dashboards import DASHBOARDS
-from tests.e2e.test_dashboards import county  # noqa: F401 - the fixture
+from tests.e2e.test_dashboards import AS_OF, county  # noqa: F401 - the fixture
+from tests.factories import PlacementFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,6 +74,14 @@ def test_sorting_keeps_suppressed_cells_after_the_numbers(
     live_server,
     county,  # noqa: F811
 ):
+    # A second school large enough to show: with only one beside the small one, secondary
+    # suppression (the total less one school gives the other) rightly hides both.
+    cedar = ProviderFactory(name="Cedar School")
+    for index in range(9):
+        PlacementFactory(
+            provider=cedar, start_date=dt.date(2023, 9, 1), annual_cost=Decimal(40000 + index)
+        )
+    services.snapshots_recompute(as_of=AS_OF)
     page = signed_in_page(manager)
     page.goto(f"{live_server.url}/dashboards/providers/?fy=2024")
     concentration = page.locator("#data-concentration")

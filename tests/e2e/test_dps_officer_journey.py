@@ -127,7 +127,7 @@ def test_officer_finds_consults_compares_and_places(signed_in_page, server, offi
     assert all("Robin" not in m.body and "Fletcher" not in m.body for m in sent_emails())
 
     # An offer from Ashdown Lodge.
-    page.get_by_role("link", name="Ashdown Lodge").click()
+    page.locator("#consultations").get_by_role("link", name="Ashdown Lodge").click()
     expect(page.locator("#emails")).to_contain_text("Consultation pack")
     _assert_axe_clean(page, "consultation")
     page.get_by_label("Offer", exact=True).check()
