@@ -8,18 +8,11 @@ database is in memory, where neither locking nor transactions behave as in `make
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
+from tests.sqlite_file import run_on_sqlite_file
 from tests.write_races import IDENTICAL_POSTS, RACES, SAME_VERSION
-
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,21 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(scope="module")
 def sqlite_file_races(tmp_path_factory) -> dict:
     """Every race, run once on a SQLite file in another process (it migrates once)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
     db_path = tmp_path_factory.mktemp("races") / "db.sqlite3"
-    finished = subprocess.run(
-        [sys.executable, "-m", "tests.write_races", str(db_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stderr[-4000:]
-    return json.loads(finished.stdout.strip().splitlines()[-1])
+    return run_on_sqlite_file("tests.write_races", str(db_path))
 
 
 @pytest.fixture

@@ -7,10 +7,6 @@ in tests/core/test_sqlite_concurrency.py's way (tests/core/sqlite_job_clicks.py)
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
@@ -26,8 +22,8 @@ from core.services import WORKER_DIED, job_claim, job_start_once
 from imports.models import ImportRecord
 from reporting import services as reporting_services
 from tests.core import job_clicks
+from tests.sqlite_file import run_on_sqlite_file
 
-ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
@@ -360,21 +356,12 @@ def test_import_confirms_at_once_while_the_import_finishes_make_one_import_on_po
 def test_clicks_at_once_on_a_sqlite_file(tmp_path):
     """As `make demo` runs: SQLite, Celery eager (the job runs inside the first click's
     request). Clicks at once make one job and none answers 500 ("database is locked", JobBusy)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env["MEDIA_ROOT"] = str(tmp_path / "media")
-    finished = subprocess.run(
-        [sys.executable, "-m", "tests.core.sqlite_job_clicks", str(tmp_path / "db.sqlite3")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    results = run_on_sqlite_file(
+        "tests.core.sqlite_job_clicks",
+        str(tmp_path / "db.sqlite3"),
         timeout=600,
-        check=False,
+        MEDIA_ROOT=str(tmp_path / "media"),
     )
-    assert finished.returncode == 0, finished.stderr[-4000:]
-    results = json.loads(finished.stdout.strip().splitlines()[-1])
 
     recompute = results.pop("recompute_clicks_running")
     for name, outcome in results.items():

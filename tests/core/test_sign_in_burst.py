@@ -11,11 +11,6 @@ project's (tests/core/sign_in_bursts.py).
 from __future__ import annotations
 
 import io
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -33,8 +28,8 @@ from tests.core.sign_in_bursts import (
     wrong_passwords,
 )
 from tests.factories import PASSWORD
+from tests.sqlite_file import run_on_sqlite_file
 
-ROOT = Path(__file__).resolve().parents[2]
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 threads_on_one_database = pytest.mark.skipif(
@@ -121,20 +116,7 @@ def test_a_right_password_signs_in_and_leaves_nothing_reserved(officer, counting
 
 @pytest.mark.skipif(not ON_SQLITE, reason="SQLite file only: the tests run on another database")
 def test_a_burst_on_a_sqlite_file_checks_at_most_the_limit(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    finished = subprocess.run(
-        [sys.executable, "-m", "tests.core.sign_in_bursts", str(tmp_path / "db.sqlite3")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stderr[-4000:]
-    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    result = run_on_sqlite_file("tests.core.sign_in_bursts", str(tmp_path / "db.sqlite3"))
 
     assert 1 <= result["first_burst_checks"] <= result["limit"]
     assert result["second_burst_checks"] == 0

@@ -10,16 +10,10 @@ where this is skipped.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sqlite_file import run_on_sqlite_file
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
@@ -35,20 +29,7 @@ def test_sqlite_gets_immediate_transactions_a_wait_and_wal():
 
 
 def test_saves_from_several_threads_at_once_all_land(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    finished = subprocess.run(
-        [sys.executable, "-m", "tests.core.sqlite_writers", str(tmp_path / "db.sqlite3")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stderr[-4000:]
-    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    result = run_on_sqlite_file("tests.core.sqlite_writers", str(tmp_path / "db.sqlite3"))
 
     assert result["errors"] == [], "\n".join(result["errors"])
     assert result["journal_mode"] == "wal"

@@ -6,35 +6,17 @@ process (tests/panel/identical_posts.py), where IMMEDIATE transactions make them
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.panel.identical_posts import POSTS, scenarios
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sqlite_file import run_on_sqlite_file
 
 
 def _on_sqlite_file(tmp_path: Path) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    finished = subprocess.run(
-        [sys.executable, "-m", "tests.panel.identical_posts", str(tmp_path / "db.sqlite3")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stderr[-4000:]
-    return json.loads(finished.stdout.strip().splitlines()[-1])
+    return run_on_sqlite_file("tests.panel.identical_posts", str(tmp_path / "db.sqlite3"))
 
 
 @pytest.mark.django_db(transaction=True)
