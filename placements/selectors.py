@@ -81,6 +81,7 @@ def child_detail(*, child_ref: str) -> Child:
         "ehcps__phase_transfers",
         "ehcps__named_settings__provider",
         "consultations__provider",
+        "consultations__emails",
         "panel_requests__meeting",
         "panel_requests__provider",
     ).get(child_ref=child_ref)

@@ -70,6 +70,9 @@ def test_consulting_with_the_mail_server_down_saves_and_lists_the_unsent_emails(
     assert "Email not sent yet" in detail
     assert page.count("Email not sent yet") == 3  # each consultation in the table says so
     assert ">Sent<" not in page
+    record = officer_client.get(f"/children/{child.child_ref}/").content.decode()
+    assert record.count("Email not sent yet") == 3  # the child's own record says so too
+    assert ">Sent<" not in record
     as_admin = admin_client.get(f"/dps/consultations/{consultation.pk}/").content.decode()
     assert "Technical detail</span></summary>" in as_admin
     assert "ConnectionRefusedError" in as_admin
@@ -80,6 +83,10 @@ def test_consulting_with_the_mail_server_down_saves_and_lists_the_unsent_emails(
     assert "3 emails sent." in page
     assert "not been sent yet" not in page
     assert "Email not sent yet" not in page
+    assert (
+        "Email not sent yet"
+        not in officer_client.get(f"/children/{child.child_ref}/").content.decode()
+    )
     assert sorted(m.to[0] for m in mail.outbox) == [s.sen_contact_email for s in schools]
     page = officer_client.post(retry_url, follow=True).content.decode()
     assert "nothing to send again" in page
