@@ -17,6 +17,7 @@ from core.registry import register_report
 from placements import rules
 
 from . import sufficiency
+from .sufficiency_services import PRESETS
 
 ALL = "ALL"
 
@@ -27,8 +28,8 @@ def _round1(value: float) -> float | int:
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
-def _whole(value: float) -> int:
-    return int(money.round_half_up(Decimal(str(value)), 0))
+def whole(value: float | None) -> int | None:
+    return None if value is None else int(money.round_half_up(Decimal(str(value)), 0))
 
 
 def totals(
@@ -70,9 +71,9 @@ def _disclosed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows as people without casework see them (core.disclosure): whole children, `c` when
     small, rounded to 5; the needs of a group and year against its `ALL` row, so that no `c`
     is the `ALL` row less the others."""
-    whole = [{**r, "demand": _whole(r["demand"]), "forecast": _whole(r["forecast"])} for r in rows]
+    counted = [{**r, "demand": whole(r["demand"]), "forecast": whole(r["forecast"])} for r in rows]
     groups: dict[tuple[str, str], tuple[list[int], int | None]] = {}
-    for index, row in enumerate(whole):
+    for index, row in enumerate(counted):
         members, total = groups.get((row["academic_year"], row["setting_group"]), ([], None))
         if row["need"] == ALL:
             total = index
@@ -84,7 +85,9 @@ def _disclosed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for members, total in groups.values()
         for field in ("demand", "forecast")
     ]
-    return disclosure.disclose_rows(whole, counts=["demand", "forecast"], rests_on={}, lines=lines)
+    return disclosure.disclose_rows(
+        counted, counts=["demand", "forecast"], rests_on={}, lines=lines
+    )
 
 
 def report_rows(
@@ -116,7 +119,7 @@ def report_rows(
             "academic_year": calendar.academic_year_label(year),
             "setting_group": grp,
             "need": nd,
-            "capacity": _whole(cell["capacity"]) if cell["capacity"] is not None else None,
+            "capacity": whole(cell["capacity"]) if cell["capacity"] is not None else None,
             "demand": _round1(cell.get("demand") or 0.0),
             "forecast": _round1(cell.get("forecast") or 0.0),
         }
@@ -142,7 +145,7 @@ DOWNLOAD_COLUMNS = {
 
 
 def _count(value: Any) -> Any:
-    return _whole(value) if isinstance(value, (int, float)) else value
+    return whole(value) if isinstance(value, (int, float)) else value
 
 
 def labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -172,7 +175,7 @@ def backtest_rows(data: dict[str, Any], *, suppress: bool = False) -> list[dict[
     for r in sorted(
         data["backtest"], key=lambda r: (r["academic_year"], order.get(r["group"], 99))
     ):
-        actual = _whole(r["actual"])
+        actual = whole(r["actual"])
         hidden = suppress and disclosure.is_small_number(actual)
         rows.append(
             {
@@ -222,3 +225,76 @@ def sufficiency_report(
 
         result = scenario_result(found, snapshot)
     return report_rows(snapshot.data, result, found.name, suppress=suppress)
+
+
+# --- The page's cost and preset tables (reporting/views/sufficiency.py shows them) ----------
+
+
+def shown(count: int | None, suppress: bool) -> int | str | None:
+    """A count as this page shows it: for people without casework `c` when small, else
+    rounded to 5 (core.disclosure)."""
+    return disclosure.disclose_count(count) if suppress else count
+
+
+def pounds(value: float) -> float:
+    return float(money.round_half_up(Decimal(str(value)), 0))
+
+
+def scenario_cost_rows(
+    data: dict[str, Any],
+    result: dict[str, Any],
+    inmss_rows: list[dict[str, Any]],
+    labels: list[str],
+    suppress: bool,
+) -> list[dict[str, Any]]:
+    """The scenario's net saving by year, for all needs and phases (docs/sufficiency.md). A year
+    whose INMSS figures are hidden (small numbers) hides its costs too."""
+    rows = []
+    costs = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])
+    for cost, label, inmss in zip(costs, labels, inmss_rows, strict=False):
+        hidden = disclosure.SUPPRESSED in (inmss["baseline"], inmss["scenario"])
+        rows.append(
+            {
+                "year": label,
+                "actual": inmss["actual"],
+                "moved": shown(whole(cost["moved"]), suppress),
+                "empty_places": whole(cost["empty_places"]),
+                **{
+                    field: disclosure.SUPPRESSED if hidden else pounds(cost[field])
+                    for field in (
+                        "inmss_avoided",
+                        "other_settings",
+                        "empty_places_cost",
+                        "net_saving",
+                    )
+                },
+            }
+        )
+    return rows
+
+
+def preset_rows(data: dict[str, Any] | None, suppress: bool) -> list[dict[str, Any]]:
+    """Each preset with its assumptions and, from the snapshot, its INMSS figure and net saving
+    in the last forecast year against the baseline."""
+    rows = []
+    for preset in PRESETS.values():
+        row: dict[str, Any] = {"preset": preset}
+        result = (data or {}).get("presets", {}).get(preset.slug)
+        if data is not None and result:
+            final = int(data["base_year"]) + sufficiency.HORIZON
+            baseline_cell = totals(data["baseline"]).get((final, rules.INMSS))
+            preset_cell = totals(result).get((final, rules.INMSS))
+            baseline_inmss = shown(
+                whole(baseline_cell["forecast"] if baseline_cell else 0), suppress
+            )
+            preset_inmss = shown(whole(preset_cell["forecast"] if preset_cell else 0), suppress)
+            net = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])[-1]
+            hidden = disclosure.SUPPRESSED in (baseline_inmss, preset_inmss)
+            row.update(
+                final_year=calendar.academic_year_label(final),
+                inmss_baseline=baseline_inmss,
+                inmss=preset_inmss,
+                net_saving=disclosure.SUPPRESSED if hidden else pounds(net["net_saving"]),
+            )
+        rows.append(row)
+    return rows

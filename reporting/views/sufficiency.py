@@ -29,20 +29,19 @@ from reporting.sufficiency_forms import (
     ScenarioForm,
     VersionForm,
 )
-from reporting.sufficiency_report import backtest_rows, labelled, report_rows, totals
+from reporting.sufficiency_report import (
+    backtest_rows,
+    labelled,
+    preset_rows,
+    report_rows,
+    scenario_cost_rows,
+    shown,
+    totals,
+    whole,
+)
 
 COMMITTEE_AIM = 900  # the committee's aim for INMSS placements (from 1,172)
 PROVISION_LABELS = {rules.SPECIAL: "Special school", rules.SRP: "SRP"}
-
-
-def _whole(value: float | None) -> int | None:
-    return None if value is None else int(money.round_half_up(Decimal(str(value)), 0))
-
-
-def _shown(count: int | None, suppress: bool) -> int | str | None:
-    """A count as this page shows it: for people without casework `c` when small, else
-    rounded to 5 (core.disclosure)."""
-    return disclosure.disclose_count(count) if suppress else count
 
 
 def _cost(count: int | str | None, average: float | None) -> float | str | None:
@@ -92,7 +91,7 @@ def _page(
 
     def count(source: dict, year: int, grp: str, field: str = "forecast") -> int | None:
         cell = source.get((year, grp))
-        return _whole(cell[field]) if cell and cell[field] is not None else (
+        return whole(cell[field]) if cell and cell[field] is not None else (
             None if field == "capacity" else 0
         )  # fmt: skip
 
@@ -103,7 +102,7 @@ def _page(
         for year, label in zip(years, labels, strict=True):
             places = count(chosen_totals, year, grp, "capacity")
             children = count(chosen_totals, year, grp)
-            shown = _shown(children, suppress)
+            children_shown = shown(children, suppress)
             provision_rows.append(
                 {
                     "group": grp,
@@ -111,10 +110,10 @@ def _page(
                     "year": label,
                     "actual": year == base,
                     "places": places,
-                    "children": shown,
+                    "children": children_shown,
                     # From the children shown: places less a rounded count reveals no more.
-                    "free": (places - shown)
-                    if places is not None and isinstance(shown, int)
+                    "free": (places - children_shown)
+                    if places is not None and isinstance(children_shown, int)
                     else None,
                 }
             )
@@ -149,8 +148,8 @@ def _page(
     # INMSS: baseline against the scenario, with cost at today's average annual cost.
     inmss_rows = []
     for year, label in zip(years, labels, strict=True):
-        base_count = _shown(count(baseline, year, rules.INMSS), suppress)
-        scen_count = _shown(count(chosen_totals, year, rules.INMSS), suppress) if result else None
+        base_count = shown(count(baseline, year, rules.INMSS), suppress)
+        scen_count = shown(count(chosen_totals, year, rules.INMSS), suppress) if result else None
         difference = (
             scen_count - base_count
             if isinstance(scen_count, int) and isinstance(base_count, int)
@@ -183,7 +182,7 @@ def _page(
     groups = [group] if group else sufficiency.GROUPS
     group_rows = []
     for grp in groups:
-        cells = [_shown(count(chosen_totals, y, grp), suppress) for y in years]
+        cells = [shown(count(chosen_totals, y, grp), suppress) for y in years]
         if not any(cells):
             continue
         last = cells[-1]
@@ -197,7 +196,7 @@ def _page(
             }
         )
     total_now = sum(
-        _whole(cell["forecast"]) or 0
+        whole(cell["forecast"]) or 0
         for (year, _grp), cell in chosen_totals.items()
         if year == base and cell["forecast"] is not None
     )
@@ -206,7 +205,7 @@ def _page(
         "base_year": calendar.academic_year_label(base),
         "census_day": sufficiency.census_date(base),
         "final_year": labels[-1],
-        "children_now": _shown(total_now, suppress),
+        "children_now": shown(total_now, suppress),
         "inmss_now": inmss_rows[0]["baseline"],
         "inmss_final_baseline": final["baseline"],
         "inmss_final_scenario": final["scenario"],
@@ -229,7 +228,7 @@ def _page(
             else None
         ),
     }
-    cost_rows = _cost_rows(data, result, inmss_rows, labels, suppress) if result else []
+    cost_rows = scenario_cost_rows(data, result, inmss_rows, labels, suppress) if result else []
     headline["net_saving"] = cost_rows[-1]["net_saving"] if cost_rows else None
     headline["net_saving_abs"] = (
         abs(headline["net_saving"]) if isinstance(headline["net_saving"], float) else None
@@ -271,70 +270,6 @@ def _page(
     }
 
 
-def _pounds(value: float) -> float:
-    return float(money.round_half_up(Decimal(str(value)), 0))
-
-
-def _cost_rows(
-    data: dict[str, Any],
-    result: dict[str, Any],
-    inmss_rows: list[dict[str, Any]],
-    labels: list[str],
-    suppress: bool,
-) -> list[dict[str, Any]]:
-    """The scenario's net saving by year, for all needs and phases (docs/sufficiency.md). A year
-    whose INMSS figures are hidden (small numbers) hides its costs too."""
-    rows = []
-    costs = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])
-    for cost, label, inmss in zip(costs, labels, inmss_rows, strict=False):
-        hidden = disclosure.SUPPRESSED in (inmss["baseline"], inmss["scenario"])
-        rows.append(
-            {
-                "year": label,
-                "actual": inmss["actual"],
-                "moved": _shown(_whole(cost["moved"]), suppress),
-                "empty_places": _whole(cost["empty_places"]),
-                **{
-                    field: disclosure.SUPPRESSED if hidden else _pounds(cost[field])
-                    for field in (
-                        "inmss_avoided",
-                        "other_settings",
-                        "empty_places_cost",
-                        "net_saving",
-                    )
-                },
-            }
-        )
-    return rows
-
-
-def _presets(data: dict[str, Any] | None, suppress: bool) -> list[dict[str, Any]]:
-    """Each preset with its assumptions and, from the snapshot, its INMSS figure and net saving
-    in the last forecast year against the baseline."""
-    rows = []
-    for preset in sufficiency_services.PRESETS.values():
-        row: dict[str, Any] = {"preset": preset}
-        result = (data or {}).get("presets", {}).get(preset.slug)
-        if data is not None and result:
-            final = int(data["base_year"]) + sufficiency.HORIZON
-            baseline_cell = totals(data["baseline"]).get((final, rules.INMSS))
-            preset_cell = totals(result).get((final, rules.INMSS))
-            baseline_inmss = _shown(
-                _whole(baseline_cell["forecast"] if baseline_cell else 0), suppress
-            )
-            preset_inmss = _shown(_whole(preset_cell["forecast"] if preset_cell else 0), suppress)
-            net = sufficiency.scenario_costs(data["baseline"], result, data["average_costs"])[-1]
-            hidden = disclosure.SUPPRESSED in (baseline_inmss, preset_inmss)
-            row.update(
-                final_year=calendar.academic_year_label(final),
-                inmss_baseline=baseline_inmss,
-                inmss=preset_inmss,
-                net_saving=disclosure.SUPPRESSED if hidden else _pounds(net["net_saving"]),
-            )
-        rows.append(row)
-    return rows
-
-
 def _render(
     request: HttpRequest,
     scenario_form: ScenarioForm | None = None,
@@ -359,7 +294,7 @@ def _render(
         "small_number_threshold": disclosure.small_number_threshold(),
         "query": request.GET.urlencode(),
         "phase_labels": sufficiency.PHASE_LABELS,
-        "presets": _presets(snapshot.data if snapshot is not None else None, suppress),
+        "presets": preset_rows(snapshot.data if snapshot is not None else None, suppress),
     }
     if snapshot is not None:
         context.update(_page(snapshot.data, scenario, chosen, suppress))
